@@ -1,0 +1,337 @@
+"""A single-node KRaft broker (broker + controller in one JVM) bound to 127.0.0.1, managed through a data folder.
+
+The data folder holds everything about one broker: ``server.properties``, the KRaft log dirs, ``broker.json``
+(pid, ports, cluster id) and ``broker.log``. ``start`` formats the folder on first use and returns once a
+client can really fetch metadata; ``stop`` shuts it down cleanly and waits for the process to exit.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from streams.broker.toolchain import ensure_broker_jars, java_major
+
+LOG4J2_CONFIG = """\
+status = warn
+appender.file.type = File
+appender.file.name = file
+appender.file.fileName = {log}
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.file.ref = file
+logger.kafka.name = kafka
+logger.kafka.level = info
+logger.state.name = state.change.logger
+logger.state.level = warn
+"""
+
+
+class BrokerError(RuntimeError):
+    """The broker could not be started, stopped or found; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BrokerState:
+    pid: int
+    port: int
+    controller_port: int
+    cluster_id: str
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child still answers kill(0); treat it as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+class EmbeddedBroker:
+    """One broker living in ``data_dir``; jars cached under ``jar_cache_root`` (shared by every data folder)."""
+
+    def __init__(self, data_dir: Path, *, jar_cache_root: Path, kafka_version: str, heap: str = "768m") -> None:
+        self.data_dir = data_dir.resolve()
+        self.jar_cache_root = jar_cache_root
+        self.kafka_version = kafka_version
+        self.heap = heap
+
+    # -- files -----------------------------------------------------------------------------------------
+    @property
+    def state_file(self) -> Path:
+        return self.data_dir / "broker.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "broker.log"
+
+    @property
+    def log_dirs(self) -> Path:
+        return self.data_dir / "kraft"
+
+    @property
+    def cluster_id_file(self) -> Path:
+        return self.data_dir / "cluster.id"
+
+    def state(self) -> BrokerState | None:
+        """The recorded broker, if its process is still alive."""
+        try:
+            state = BrokerState(**json.loads(self.state_file.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+        return state if pid_alive(state.pid) else None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no broker log)"
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self, port: int = 9092, *, timeout: float = 90.0) -> BrokerState:
+        """Format on first use, start, and wait until metadata can be fetched. Idempotent if already running."""
+        running = self.state()
+        if running:
+            if running.port != port:
+                raise BrokerError(
+                    f"A broker from {self.data_dir} already runs on port {running.port} (pid {running.pid}); "
+                    f"stop it first (`dyadwatch kafka stop --data-dir {self.data_dir}`) to use port {port}."
+                )
+            wait_for_metadata(running.bootstrap, timeout=timeout)
+            return running
+        java_major()
+        if port_in_use(port):
+            raise BrokerError(
+                f"Port {port} on 127.0.0.1 is already taken by another program. Pick a free one with --port, "
+                f"or find the owner with `ss -ltnp 'sport = :{port}'`."
+            )
+        lib = ensure_broker_jars(self.jar_cache_root, self.kafka_version)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        controller_port = free_port()
+        props = self._write_config(port, controller_port)
+        cluster_id = self._format_once(lib, props)
+        self.log_file.write_text("")
+        proc = subprocess.Popen(
+            [*self._java(lib), "kafka.Kafka", str(props)],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.data_dir / "broker.stderr", "wb"),  # noqa: SIM115 - handed to the child process
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the terminal that started us is ours to forward, not the JVM's
+            cwd=self.data_dir,
+        )
+        state = BrokerState(pid=proc.pid, port=port, controller_port=controller_port, cluster_id=cluster_id)
+        self.state_file.write_text(json.dumps(state.__dict__))
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                self.state_file.unlink(missing_ok=True)
+                raise BrokerError(
+                    f"The Kafka broker exited with code {proc.returncode} during start-up. "
+                    f"Last lines of {self.log_file}:\n{self.log_tail()}\n{self._stderr_tail()}"
+                )
+            try:
+                wait_for_metadata(state.bootstrap, timeout=min(2.0, max(0.1, deadline - time.monotonic())))
+                return state
+            except BrokerError:
+                if time.monotonic() > deadline:
+                    self._kill(proc.pid)
+                    raise BrokerError(
+                        f"The Kafka broker did not answer metadata requests within {timeout:.0f}s. "
+                        f"Last lines of {self.log_file}:\n{self.log_tail()}"
+                    ) from None
+
+    def stop(self, *, timeout: float = 30.0) -> bool:
+        """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). Returns False if none was running."""
+        state = self.state()
+        if state is None:
+            self.state_file.unlink(missing_ok=True)
+            return False
+        self._kill(state.pid, timeout=timeout)
+        self.state_file.unlink(missing_ok=True)
+        return True
+
+    # -- internals -------------------------------------------------------------------------------------
+    def _java(self, lib: Path) -> list[str]:
+        log4j = self.data_dir / "log4j2.properties"
+        log4j.write_text(LOG4J2_CONFIG.format(log=self.log_file))
+        return [
+            "java",
+            f"-Xmx{self.heap}",
+            "-Xms128m",
+            "-XX:+UseG1GC",
+            "-XX:TieredStopAtLevel=1" if os.environ.get("DYADWATCH_BROKER_FAST_JIT") else "-XX:+UseStringDeduplication",
+            "-Djava.awt.headless=true",
+            f"-Dlog4j2.configurationFile={log4j}",
+            f"-Dkafka.logs.dir={self.data_dir}",
+            "-cp",
+            f"{lib}/*",
+        ]
+
+    def _write_config(self, port: int, controller_port: int) -> Path:
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": f"1@127.0.0.1:{controller_port}",
+            "listeners": f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{port}",
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs": str(self.log_dirs),
+            # One node: internal topics must fit on it, or transactions and consumer groups never work.
+            "offsets.topic.replication.factor": "1",
+            "offsets.topic.num.partitions": "10",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "transaction.state.log.num.partitions": "10",
+            "share.coordinator.state.topic.replication.factor": "1",
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "num.partitions": "1",
+            "auto.create.topics.enable": "false",
+            "log.retention.check.interval.ms": "60000",
+            "log.cleaner.backoff.ms": "5000",
+            "message.max.bytes": str(8 * 1024 * 1024),
+        }
+        path = self.data_dir / "server.properties"
+        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        return path
+
+    def _format_once(self, lib: Path, props: Path) -> str:
+        """Format the KRaft store on first use; refuse a store formatted for another cluster."""
+        meta = self.log_dirs / "meta.properties"
+        if self.cluster_id_file.exists():
+            cluster_id = self.cluster_id_file.read_text().strip()
+        else:
+            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if meta.exists():
+            found = _read_properties(meta).get("cluster.id")
+            if found != cluster_id:
+                raise BrokerError(
+                    f"{self.log_dirs} was formatted for cluster id {found!r}, but this data folder belongs to "
+                    f"cluster {cluster_id!r}. Use another --data-dir, or delete {self.data_dir} to start afresh "
+                    "(its topics and data are lost)."
+                )
+            return cluster_id
+        self.cluster_id_file.write_text(cluster_id)
+        proc = subprocess.run(
+            [*self._java(lib), "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props), "--ignore-formatted"],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise BrokerError(f"Formatting the KRaft store in {self.log_dirs} failed:\n{proc.stdout}{proc.stderr}")
+        return cluster_id
+
+    def _stderr_tail(self) -> str:
+        try:
+            text = (self.data_dir / "broker.stderr").read_text(errors="replace").strip()
+        except OSError:
+            return ""
+        return "JVM stderr:\n" + "\n".join(text.splitlines()[-15:]) if text else ""
+
+    @staticmethod
+    def _kill(pid: int, timeout: float = 30.0) -> None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not pid_alive(pid):
+                _reap(pid)
+                return
+            time.sleep(0.1)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        while pid_alive(pid):
+            time.sleep(0.05)
+        _reap(pid)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def _read_properties(path: Path) -> dict[str, str]:
+    out = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            out[key.strip()] = value.strip()
+    return out
+
+
+def wait_for_metadata(bootstrap: str, *, timeout: float = 30.0) -> None:
+    """Block until a Kafka client can fetch cluster metadata with at least one broker from ``bootstrap``."""
+    import asyncio
+    import logging
+
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    # Connection-refused while the broker boots is expected; aiokafka would log each retry as an error.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+    async def probe() -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=max(1000, int(timeout * 1000)))
+        try:
+            await admin.start()
+            cluster = await admin.describe_cluster()
+            if not cluster.get("brokers"):
+                raise BrokerError("metadata has no brokers yet")
+        finally:
+            await admin.close()
+
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            asyncio.run(asyncio.wait_for(probe(), timeout=max(0.5, deadline - time.monotonic())))
+            logging.getLogger("aiokafka").setLevel(logging.NOTSET)
+            return
+        except Exception as exc:  # any client error means "not ready yet"
+            last = exc
+            time.sleep(0.2)
+    logging.getLogger("aiokafka").setLevel(logging.NOTSET)
+    raise BrokerError(f"No Kafka metadata from {bootstrap} within {timeout:.0f}s ({type(last).__name__}: {last})")

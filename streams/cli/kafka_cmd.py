@@ -1,0 +1,66 @@
+"""``dyadwatch kafka start|stop|status``: the embedded single-node KRaft broker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from streams.broker import BrokerError, EmbeddedBroker
+from streams.broker.toolchain import ToolchainError
+from streams.settings import get_settings
+
+app = typer.Typer(help="Run a local Apache Kafka broker (KRaft, single node, 127.0.0.1 only).", no_args_is_help=True)
+
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Broker data folder (default: $DYADWATCH_DATA_DIR/kafka).")
+]
+
+
+def broker_for(data_dir: Path | None) -> EmbeddedBroker:
+    settings = get_settings()
+    return EmbeddedBroker(
+        data_dir or settings.data_dir / "kafka",
+        jar_cache_root=settings.data_dir,
+        kafka_version=settings.kafka_version,
+        heap=settings.kafka_heap,
+    )
+
+
+@app.command()
+def start(
+    port: Annotated[int, typer.Option("--port", help="Client port on 127.0.0.1.")] = 9092,
+    data_dir: DataDirOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the broker to answer.")] = 90.0,
+) -> None:
+    """Format the store on first use, start the broker, and return once clients can fetch metadata."""
+    broker = broker_for(data_dir)
+    try:
+        state = broker.start(port, timeout=timeout)
+    except (BrokerError, ToolchainError) as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Kafka {get_settings().kafka_version} running (pid {state.pid}, data {broker.data_dir})")
+    typer.echo(state.bootstrap)
+
+
+@app.command()
+def stop(data_dir: DataDirOption = None) -> None:
+    """Stop the broker cleanly and wait until its process has exited."""
+    broker = broker_for(data_dir)
+    if broker.stop():
+        typer.echo(f"Kafka broker in {broker.data_dir} stopped.")
+    else:
+        typer.echo(f"No Kafka broker running from {broker.data_dir}.")
+
+
+@app.command()
+def status(data_dir: DataDirOption = None) -> None:
+    """Say whether the broker of a data folder runs, and where. Exit code 0 if it does, 3 if not."""
+    broker = broker_for(data_dir)
+    state = broker.state()
+    if state is None:
+        typer.echo(f"stopped ({broker.data_dir})")
+        raise typer.Exit(3)
+    typer.echo(f"running pid={state.pid} bootstrap={state.bootstrap} cluster={state.cluster_id} ({broker.data_dir})")

@@ -1,0 +1,26 @@
+"""Entry point of the ``dyadwatch`` command: wires each command group's Typer app together, nothing else."""
+
+from __future__ import annotations
+
+import typer
+
+from streams.cli import kafka_cmd, schemas_cmd, topics_cmd
+
+app = typer.Typer(
+    name="dyadwatch",
+    help="Kafka-native geopolitical event monitor: who acts on whom, live, per country pair.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kafka_cmd.app, name="kafka")
+app.add_typer(topics_cmd.app, name="topics")
+app.add_typer(schemas_cmd.app, name="schemas")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

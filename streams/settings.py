@@ -1,0 +1,75 @@
+"""The one configuration object. Every value comes from a ``DYADWATCH_*`` environment variable or its default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, shared by the CLI, the worker, the sources and the dashboard."""
+
+    model_config = SettingsConfigDict(env_prefix="DYADWATCH_", env_file=None, extra="ignore")
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, comma-separated.")
+    topic_prefix: str = Field("dyadwatch", description="Prefix of every topic name.")
+    data_dir: Path = Field(PROJECT_ROOT / "var", description="Local state: broker data, worker store, source state.")
+
+    # Kafka security, passed to every client so production clusters work.
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+
+    # Embedded broker
+    kafka_version: str = Field("4.1.1", description="Apache Kafka version the Maven project fetches (kafka/pom.xml).")
+    kafka_heap: str = Field("768m", description="Max heap of the embedded broker JVM.")
+
+    # Pipeline
+    window_minutes: int = Field(15, ge=1, le=24 * 60, description="Tumbling window size of the dyad counts.")
+    window_retention_days: int = Field(7, ge=1, le=365, description="How long window counts are kept.")
+    dedup_horizon_days: int = Field(14, ge=1, le=365, description="How long an article id is remembered for de-duplication.")
+    max_message_bytes: int = Field(1_000_000, description="Records larger than this are dead-lettered as oversize.")
+    rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
+    worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")
+
+    # Dashboard
+    dashboard_port: int = 8501
+    dashboard_replay_hours: int = Field(24 * 7, description="Events replayed into the dashboard view at start.")
+    dashboard_password: SecretStr | None = Field(None, description="Optional shared password for the dashboard.")
+
+    def topic(self, suffix: str) -> str:
+        from schemas.topics import topic_name
+
+        return topic_name(suffix, self.topic_prefix)
+
+    def kafka_client_options(self) -> dict[str, Any]:
+        """Connection options for aiokafka clients (producer, consumer, admin)."""
+        opts: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol}
+        if self.sasl_mechanism:
+            opts["sasl_mechanism"] = self.sasl_mechanism
+            opts["sasl_plain_username"] = self.sasl_username
+            opts["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
+        if self.security_protocol in ("SSL", "SASL_SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            opts["ssl_context"] = create_ssl_context(
+                cafile=str(self.ssl_cafile) if self.ssl_cafile else None,
+                certfile=str(self.ssl_certfile) if self.ssl_certfile else None,
+                keyfile=str(self.ssl_keyfile) if self.ssl_keyfile else None,
+            )
+        return opts
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
