@@ -30,14 +30,18 @@ class RawArticle(Payload):
     """A news article as ingested. Key on the topic: ``id``."""
 
     id: Identifier = Field(description="Stable id: sha256 of the canonical URL, else of source + title (32 hex).")
-    source: str = Field(min_length=1, max_length=200, description="Where it came from, e.g. 'rss:https://…', 'gdelt', 'demo:synthetic'.")
+    source: str = Field(
+        min_length=1, max_length=200, description="Where it came from, e.g. 'rss:https://…', 'gdelt', 'demo:synthetic'."
+    )
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS, description="http(s) link to the original, if any.")
     title: str = Field(default="", max_length=MAX_TITLE_CHARS)
     text: str = Field(max_length=MAX_TEXT_CHARS, description="Plain text body (no markup), never empty.")
     language: str | None = Field(default=None, max_length=16, description="BCP 47 language tag if known, e.g. 'en'.")
     published_at: UtcDatetime = Field(description="When the source published it (event time for windows).")
     ingested_at: UtcDatetime = Field(default_factory=utc_now, description="When dyadwatch read it.")
-    metadata: dict[str, Any] = Field(default_factory=dict, description="Source-specific extras (e.g. GDELT's own codes).")
+    metadata: dict[str, Any] = Field(
+        default_factory=dict, description="Source-specific extras (e.g. GDELT's own codes)."
+    )
 
     @field_validator("url")
     @classmethod

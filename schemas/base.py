@@ -50,7 +50,9 @@ def _require_dyad(value: str) -> str:
     _require_iso3(a)
     _require_iso3(b)
     if a >= b:
-        raise ValueError(f"dyad {value!r} must list two different codes in sorted order ({make_dyad(a, b) if a != b else a})")
+        raise ValueError(
+            f"dyad {value!r} must list two different codes in sorted order ({make_dyad(a, b) if a != b else a})"
+        )
     return value
 
 

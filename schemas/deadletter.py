@@ -17,7 +17,9 @@ class DeadLetter(Payload):
     offset: int = Field(ge=-1)
     original_key_b64: str | None = None
     original_b64: str = Field(description="Original value bytes, base64; capped at the broker's message size.")
-    error_kind: str = Field(max_length=64, description="e.g. 'malformed_json', 'schema', 'schema_version', 'oversize', 'empty_text'.")
+    error_kind: str = Field(
+        max_length=64, description="e.g. 'malformed_json', 'schema', 'schema_version', 'oversize', 'empty_text'."
+    )
     error: str = Field(max_length=4_000)
     stage: str = Field(max_length=64, description="The agent that rejected it.")
     at: UtcDatetime = Field(default_factory=utc_now)

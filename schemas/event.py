@@ -45,9 +45,14 @@ class ActorMention(Payload):
     """One state actor found in the text, with the evidence for it."""
 
     code: Iso3
-    aliases: list[str] = Field(default_factory=list, max_length=32, description="Dictionary aliases that matched, e.g. 'Pyongyang', 'North Korean'.")
+    aliases: list[str] = Field(
+        default_factory=list,
+        max_length=32,
+        description="Dictionary aliases that matched, e.g. 'Pyongyang', 'North Korean'.",
+    )
     spans: list[tuple[int, int]] = Field(
-        default_factory=list, max_length=64,
+        default_factory=list,
+        max_length=64,
         description="Character offsets [start, end) of the matches in title + '\\n\\n' + text.",
     )
     mentions: int = Field(ge=0, description="How many times the actor was matched.")
@@ -76,10 +81,16 @@ class ClassifiedEvent(Payload):
     dyads: list[DyadLink] = Field(default_factory=list, max_length=64, description="Primary dyad first.")
     event_type: EventType = EventType.NONE
     quad_class: QuadClass = QuadClass.NONE
-    topics: list[str] = Field(default_factory=list, max_length=16, description="e.g. trade, sanctions, military, nuclear, diplomacy.")
-    intensity: float = Field(default=0.0, ge=-10.0, le=10.0, description="Goldstein-style scale, -10 (most conflictual) … +10.")
+    topics: list[str] = Field(
+        default_factory=list, max_length=16, description="e.g. trade, sanctions, military, nuclear, diplomacy."
+    )
+    intensity: float = Field(
+        default=0.0, ge=-10.0, le=10.0, description="Goldstein-style scale, -10 (most conflictual) … +10."
+    )
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
-    explanation: list[str] = Field(default_factory=list, max_length=64, description="Human-readable rules and spans behind each decision.")
+    explanation: list[str] = Field(
+        default_factory=list, max_length=64, description="Human-readable rules and spans behind each decision."
+    )
     truncated: bool = Field(default=False, description="True when the text was cut at the classifier's input cap.")
     classifier_version: str = Field(max_length=32)
     classified_at: UtcDatetime = Field(default_factory=utc_now)

@@ -47,23 +47,43 @@ TOPICS: dict[str, TopicSpec] = {
     spec.suffix: spec
     for spec in (
         TopicSpec("articles", RawArticle, "id", "Raw articles from every source.", retention_ms=7 * DAY_MS),
-        TopicSpec("events", ClassifiedEvent, "article_id", "One classified event per article.", retention_ms=30 * DAY_MS),
         TopicSpec(
-            "dyad-events", DyadEvent, "dyad", "One record per (article, dyad); record timestamp = published time.",
+            "events", ClassifiedEvent, "article_id", "One classified event per article.", retention_ms=30 * DAY_MS
+        ),
+        TopicSpec(
+            "dyad-events",
+            DyadEvent,
+            "dyad",
+            "One record per (article, dyad); record timestamp = published time.",
             retention_ms=30 * DAY_MS,
         ),
         TopicSpec(
-            "dyad-counts", DyadWindowCount, "dyad@window_start", "Latest count per dyad and window.",
-            cleanup_policy="compact,delete", retention_ms=30 * DAY_MS,
+            "dyad-counts",
+            DyadWindowCount,
+            "dyad@window_start",
+            "Latest count per dyad and window.",
+            cleanup_policy="compact,delete",
+            retention_ms=30 * DAY_MS,
             extra_config={"min.cleanable.dirty.ratio": "0.1", "segment.ms": str(DAY_MS)},
         ),
         TopicSpec("alerts", Alert, "id", "Alerts raised by the rules.", cleanup_policy="compact", retention_ms=-1),
         TopicSpec(
-            "alert-acks", AlertAck, "alert_id", "Analyst status per alert; latest wins.", partitions=1,
-            cleanup_policy="compact", retention_ms=-1,
+            "alert-acks",
+            AlertAck,
+            "alert_id",
+            "Analyst status per alert; latest wins.",
+            partitions=1,
+            cleanup_policy="compact",
+            retention_ms=-1,
         ),
-        TopicSpec("deadletter", DeadLetter, "original key", "Input an agent could not use, with the reason.", partitions=1,
-                  retention_ms=30 * DAY_MS),
+        TopicSpec(
+            "deadletter",
+            DeadLetter,
+            "original key",
+            "Input an agent could not use, with the reason.",
+            partitions=1,
+            retention_ms=30 * DAY_MS,
+        ),
     )
 }
 

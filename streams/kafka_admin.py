@@ -50,12 +50,7 @@ async def _check_existing(admin: AIOKafkaAdminClient, spec: TopicSpec, name: str
     if partitions != spec.partitions:
         problems.append(f"{partitions} partitions, registry wants {spec.partitions}")
     configs = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
-    entries = {
-        entry[0]: entry[1]
-        for response in configs
-        for resource in response.resources
-        for entry in resource[4]
-    }
+    entries = {entry[0]: entry[1] for response in configs for resource in response.resources for entry in resource[4]}
     policy = entries.get("cleanup.policy")
     if policy is not None and set(policy.split(",")) != set(spec.cleanup_policy.split(",")):
         problems.append(f"cleanup.policy={policy}, registry wants {spec.cleanup_policy}")

@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     # Pipeline
     window_minutes: int = Field(15, ge=1, le=24 * 60, description="Tumbling window size of the dyad counts.")
     window_retention_days: int = Field(7, ge=1, le=365, description="How long window counts are kept.")
-    dedup_horizon_days: int = Field(14, ge=1, le=365, description="How long an article id is remembered for de-duplication.")
+    dedup_horizon_days: int = Field(
+        14, ge=1, le=365, description="How long an article id is remembered for de-duplication."
+    )
     max_message_bytes: int = Field(1_000_000, description="Records larger than this are dead-lettered as oversize.")
     rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
     worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")
@@ -54,7 +56,10 @@ class Settings(BaseSettings):
 
     def kafka_client_options(self) -> dict[str, Any]:
         """Connection options for aiokafka clients (producer, consumer, admin)."""
-        opts: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers, "security_protocol": self.security_protocol}
+        opts: dict[str, Any] = {
+            "bootstrap_servers": self.bootstrap_servers,
+            "security_protocol": self.security_protocol,
+        }
         if self.sasl_mechanism:
             opts["sasl_mechanism"] = self.sasl_mechanism
             opts["sasl_plain_username"] = self.sasl_username

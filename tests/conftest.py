@@ -78,3 +78,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
         if "e2e" in parts:
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run that collected no test is a failure, never a quiet green (pytest's exit 5 made explicit)."""
+    if session.testscollected == 0 and exitstatus in (0, 5):
+        session.config.get_terminal_writer().line("error: no tests were collected", red=True)
+        session.exitstatus = 1

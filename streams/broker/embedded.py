@@ -8,6 +8,7 @@ client can really fetch metadata; ``stop`` shuts it down cleanly and waits for t
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -251,7 +252,16 @@ class EmbeddedBroker:
             return cluster_id
         self.cluster_id_file.write_text(cluster_id)
         proc = subprocess.run(
-            [*self._java(lib), "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props), "--ignore-formatted"],
+            [
+                *self._java(lib),
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(props),
+                "--ignore-formatted",
+            ],
             capture_output=True,
             text=True,
         )
@@ -288,10 +298,8 @@ class EmbeddedBroker:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _read_properties(path: Path) -> dict[str, str]:

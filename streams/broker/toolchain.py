@@ -23,7 +23,8 @@ def java_major(java: str | None = None) -> int:
     if not java:
         raise ToolchainError(
             f"Java was not found on PATH. The embedded Kafka broker needs Java {MIN_JAVA}+: "
-            "install it (Debian: `apt-get install openjdk-17-jre-headless`) or point DYADWATCH_BOOTSTRAP_SERVERS at a running broker."
+            "install it (Debian: `apt-get install openjdk-17-jre-headless`) "
+            "or point DYADWATCH_BOOTSTRAP_SERVERS at a running broker."
         )
     try:
         out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from streams.broker import BrokerError, EmbeddedBroker
-from streams.broker.toolchain import ToolchainError
+from streams.broker.toolchain import ToolchainError, ensure_broker_jars
 from streams.settings import get_settings
 
 app = typer.Typer(help="Run a local Apache Kafka broker (KRaft, single node, 127.0.0.1 only).", no_args_is_help=True)
@@ -43,6 +43,17 @@ def start(
         raise typer.Exit(1) from None
     typer.echo(f"Kafka {get_settings().kafka_version} running (pid {state.pid}, data {broker.data_dir})")
     typer.echo(state.bootstrap)
+
+
+@app.command()
+def fetch() -> None:
+    """Fetch the broker's jars from Maven Central into the cache (done by `start` too); prints the folder."""
+    settings = get_settings()
+    try:
+        typer.echo(str(ensure_broker_jars(settings.data_dir, settings.kafka_version)))
+    except ToolchainError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from streams.cli import kafka_cmd, schemas_cmd, topics_cmd
+from streams.cli import kafka_cmd, schemas_cmd, topics_cmd, up_cmd
 
 app = typer.Typer(
     name="dyadwatch",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(kafka_cmd.app, name="kafka")
 app.add_typer(topics_cmd.app, name="topics")
 app.add_typer(schemas_cmd.app, name="schemas")
+app.command("up")(up_cmd.up)
 
 
 def main() -> None:

@@ -10,7 +10,9 @@ from streams.settings import Settings, get_settings
 
 BootstrapOption = Annotated[
     str | None,
-    typer.Option("--bootstrap", help="Kafka bootstrap HOST:PORT (default: $DYADWATCH_BOOTSTRAP_SERVERS or 127.0.0.1:9092)."),
+    typer.Option(
+        "--bootstrap", help="Kafka bootstrap HOST:PORT (default: $DYADWATCH_BOOTSTRAP_SERVERS or 127.0.0.1:9092)."
+    ),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import typer
 
@@ -16,7 +17,9 @@ app = typer.Typer(help="Create and inspect dyadwatch's topics.", no_args_is_help
 @app.command()
 def create(
     bootstrap: BootstrapOption = None,
-    replication_factor: int = typer.Option(1, help="Replication factor for new topics (1 on a single broker)."),
+    replication_factor: Annotated[
+        int, typer.Option(help="Replication factor for new topics (1 on a single broker).")
+    ] = 1,
 ) -> None:
     """Create every registry topic that is missing. Safe to run twice; a conflicting existing topic is reported."""
     settings = settings_for(bootstrap)
