@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # Embedded broker
     kafka_version: str = Field("4.1.1", description="Apache Kafka version the Maven project fetches (kafka/pom.xml).")
     kafka_heap: str = Field("768m", description="Max heap of the embedded broker JVM.")
+    jar_cache_dir: Path = Field(
+        PROJECT_ROOT / "var", description="Where the broker's jars are cached (kafka-lib/<version>), for every data dir."
+    )
 
     # Pipeline
     window_minutes: int = Field(15, ge=1, le=24 * 60, description="Tumbling window size of the dyad counts.")

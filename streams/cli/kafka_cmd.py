@@ -22,7 +22,7 @@ def broker_for(data_dir: Path | None) -> EmbeddedBroker:
     settings = get_settings()
     return EmbeddedBroker(
         data_dir or settings.data_dir / "kafka",
-        jar_cache_root=settings.data_dir,
+        jar_cache_root=settings.jar_cache_dir,
         kafka_version=settings.kafka_version,
         heap=settings.kafka_heap,
     )
@@ -50,7 +50,7 @@ def fetch() -> None:
     """Fetch the broker's jars from Maven Central into the cache (done by `start` too); prints the folder."""
     settings = get_settings()
     try:
-        typer.echo(str(ensure_broker_jars(settings.data_dir, settings.kafka_version)))
+        typer.echo(str(ensure_broker_jars(settings.jar_cache_dir, settings.kafka_version)))
     except ToolchainError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(1) from None

@@ -1,0 +1,45 @@
+"""`dyadwatch up` starts the system and Ctrl-C stops every process it started, the broker included."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from streams.broker.embedded import free_port, pid_alive
+
+DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
+
+
+def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    port, dash_port = free_port(), free_port()
+    env = {**os.environ, "DYADWATCH_DATA_DIR": str(tmp_path), "DYADWATCH_WORKER_WEB_PORT": str(free_port())}
+    proc = subprocess.Popen(
+        [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(dash_port), "--no-demo"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    output = ""
+    try:
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and "Ctrl-C stops everything" not in output:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, output
+            output += line
+        assert f"Kafka: 127.0.0.1:{port}" in output, output
+        time.sleep(3)  # let the children get going
+        broker_pid = json.loads((tmp_path / "kafka" / "broker.json").read_text())["pid"]
+        descendants = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=90)
+    output += rest
+    assert "all processes stopped, broker included" in output, output
+    assert not pid_alive(broker_pid)
+    time.sleep(0.5)
+    assert [pid for pid in descendants if pid_alive(pid)] == []
