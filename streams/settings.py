@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     kafka_version: str = Field("4.1.1", description="Apache Kafka version the Maven project fetches (kafka/pom.xml).")
     kafka_heap: str = Field("768m", description="Max heap of the embedded broker JVM.")
     jar_cache_dir: Path = Field(
-        PROJECT_ROOT / "var", description="Where the broker's jars are cached (kafka-lib/<version>), for every data dir."
+        PROJECT_ROOT / "var", description="Cache of the broker jars (kafka-lib/<version>), shared by data dirs."
     )
 
     # Pipeline

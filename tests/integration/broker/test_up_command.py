@@ -22,7 +22,10 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
     env = {**os.environ, "DYADWATCH_DATA_DIR": str(tmp_path), "DYADWATCH_WORKER_WEB_PORT": str(free_port())}
     proc = subprocess.Popen(
         [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(dash_port), "--no-demo"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     output = ""
     try:
