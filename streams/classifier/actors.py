@@ -1,0 +1,341 @@
+"""Finding state actors in text: one automaton pass, word-boundary and case checks, then the ambiguity rules.
+
+Every rule is a small named function so tests can target it and explanations can cite it:
+korea, congo, georgia, washington, person_name, turkey_food, venue, multi_candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from streams.classifier.gazetteer import PLACE_KINDS, Alias, Entry, Gazetteer
+from streams.classifier.text_cleaning import PreparedText
+
+
+@dataclass(slots=True)
+class Mention:
+    """One resolved actor mention: the span in the analysed text and the alias that matched."""
+
+    start: int
+    end: int
+    code: str
+    alias: Alias
+    rule: str | None = None  # ambiguity rule that decided this mention, for the explanation
+    venue: bool = False
+    reporter: bool = False  # named only in a trailing "..., the X news agency said" clause
+
+
+@dataclass(slots=True)
+class Dropped:
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+def _boundary_ok(text: str, start: int, end: int) -> bool:
+    """Word boundaries, allowing camel-case joins ("NorthKoreaNorth Korean" from tag clouds)."""
+    if start > 0:
+        c = text[start - 1]
+        if c.isalnum() and not (c.islower() and text[start].isupper()):
+            return False
+    if end < len(text):
+        c = text[end]
+        if c.isalnum() and not (text[end - 1].islower() and c.isupper()):
+            return False
+    return True
+
+
+def _case_ok(text: str, start: int, end: int, entry: Entry) -> bool:
+    span = text[start:end]
+    if entry.acronym:
+        return span == entry.exact
+    # Proper nouns carry a capital somewhere ("Turkey", "al-Bashir"); "turkey" and "china" do not.
+    return not span.islower()
+
+
+def scan(prep: PreparedText, gaz: Gazetteer) -> list[tuple[int, int, Entry]]:
+    """All alias matches, leftmost-longest, non-overlapping; blocked phrases included (empty candidates)."""
+    text = prep.cleaned
+    found: list[tuple[int, int, Entry]] = []
+    for end_idx, entry in gaz.automaton.iter(prep.lower):
+        end = end_idx + 1
+        start = end - entry.length
+        if not _boundary_ok(text, start, end):
+            continue
+        if entry.candidates and not _case_ok(text, start, end, entry):
+            continue
+        found.append((start, end, entry))
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda m: (m[0], m[0] - m[1]))
+    kept: list[tuple[int, int, Entry]] = []
+    last_end = -1
+    for m in found:
+        if m[0] >= last_end:
+            kept.append(m)
+            last_end = m[1]
+    return kept
+
+
+# --- context cues for the rules (compiled once) ---------------------------------------------------------------
+_CAUCASUS_RE = re.compile(
+    r"tbilisi|abkhaz|ossetia|caucas|saakashvili|shevardnadze|kobakhidze|ivanishvili|georgian dream|kremlin|moscow|"
+    r"russia|armenia|azerbaijan|black sea|soviet|batumi|kutaisi|\beu\b|european union|nato|lari\b"
+)
+_US_STATE_RE = re.compile(
+    r"atlanta|savannah|augusta|\bga\.|governor|\bgov\.|senator|\bsen\.|state of georgia|georgia state|county|"
+    r"republican|democrat|u\.s\. state|primaries|primary|district court|alabama|florida|tennessee|carolina|"
+    r"peach state|legislature|state senate|state house|fulton|kemp|raffensperger|warnock|ossoff"
+)
+_WASHINGTON_STATE_RE = re.compile(
+    r"washington state|state of washington|seattle|spokane|tacoma|olympia|\bwash\.|pacific northwest|"
+    r"western washington|eastern washington|washington's governor|governor of washington|king county"
+)
+_TURKEY_FOOD_AFTER = frozenset(
+    [
+        "dinner",
+        "dinners",
+        "sandwich",
+        "sandwiches",
+        "meat",
+        "breast",
+        "breasts",
+        "farmers",
+        "farm",
+        "farms",
+        "prices",
+        "day",
+        "feathers",
+        "hunting",
+        "legs",
+        "burger",
+        "burgers",
+        "bacon",
+        "sausage",
+        "gravy",
+        "stuffing",
+        "producers",
+        "production",
+        "vultures",
+    ]
+)
+_TURKEY_FOOD_BEFORE = frozenset(
+    ["thanksgiving", "roast", "wild", "smoked", "christmas", "whole", "frozen", "roasted", "sliced", "ground"]
+)
+_VENUE_PREPOSITIONS = frozenset({"in", "at", "to"})
+_MEETING_RE = re.compile(
+    r"\b(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
+    r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
+)
+_MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
+_SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
+
+PERSON_RISK_KEYS = frozenset({"jordan", "chad", "georgia", "israel", "india", "kenya", "sofia", "lebanon", "trump"})
+
+
+@dataclass(slots=True)
+class RuleContext:
+    prep: PreparedText
+    firm: set[str]  # codes evidenced by unambiguous mentions
+    published: date | None
+    ok_neighbours: frozenset[str]
+
+
+def _word_before(text: str, start: int) -> str | None:
+    """The word directly before ``start``, or None at a sentence start."""
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i < 0 or text[i] in _SENTENCE_START_CHARS:
+        return None
+    j = i
+    while j >= 0 and (text[j].isalnum() or text[j] in ".-'"):
+        j -= 1
+    return text[j + 1 : i + 1]
+
+
+def _word_after(text: str, end: int) -> str:
+    i = end
+    while i < len(text) and text[i] == " ":
+        i += 1
+    j = i
+    while j < len(text) and (text[j].isalnum() or text[j] in "-"):
+        j += 1
+    return text[i:j]
+
+
+def rule_person_name(ctx: RuleContext, start: int, end: int) -> bool:
+    """True when a capitalised neighbour makes the alias part of a person's or thing's name ("Michael Jordan")."""
+    text = ctx.prep.cleaned
+    before = _word_before(text, start)
+    if before and before[0].isupper() and before.strip(".") not in ctx.ok_neighbours and not before.isupper():
+        return True
+    after = _word_after(text, end)
+    return bool(
+        after
+        and after[0].isupper()
+        and after not in ctx.ok_neighbours
+        and not after.isupper()
+        and text[end : end + 1] == " "
+    )
+
+
+def rule_turkey_food(ctx: RuleContext, start: int, end: int) -> bool:
+    text = ctx.prep.lower
+    after = _word_after(text, end)
+    before = (_word_before(text, start) or "").lower()
+    return after in _TURKEY_FOOD_AFTER or before in _TURKEY_FOOD_BEFORE
+
+
+def rule_korea(ctx: RuleContext) -> str:
+    """Bare "Korea"/"Korean": the South, unless the article is about the North and never names the South."""
+    return "PRK" if "PRK" in ctx.firm and "KOR" not in ctx.firm else "KOR"
+
+
+def rule_congo(ctx: RuleContext) -> str:
+    """Bare "Congo": DR Congo, unless Brazzaville is evidenced or the article is from the Zaire era."""
+    if "COG" in ctx.firm and "COD" not in ctx.firm:
+        return "COG"
+    return "COG" if "zaire" in ctx.prep.lower else "COD"
+
+
+def rule_georgia(ctx: RuleContext) -> str | None:
+    """ "Georgia": the Caucasus state on Caucasus cues, the US state on US-politics cues; else by the company kept."""
+    low = ctx.prep.lower
+    if _CAUCASUS_RE.search(low):
+        return "GEO"
+    if _US_STATE_RE.search(low):
+        return None
+    if ctx.firm and ctx.firm <= {"USA"}:
+        return None
+    return "GEO"
+
+
+def rule_washington(ctx: RuleContext) -> bool:
+    """True when "Washington" is the US state rather than the US government."""
+    return bool(_WASHINGTON_STATE_RE.search(ctx.prep.lower))
+
+
+def _pick_candidate(ctx: RuleContext, candidates: tuple[Alias, ...]) -> Alias:
+    """Several states share the alias (Tripoli, a leader of two states): prefer the date, then the company kept."""
+    if ctx.published is not None:
+        dated = [a for a in candidates if (a.start or date.min) <= ctx.published <= (a.end or date.max)]
+        if len(dated) == 1:
+            return dated[0]
+    in_firm = [a for a in candidates if a.code in ctx.firm]
+    if in_firm:
+        return in_firm[0]
+    return candidates[0]
+
+
+_KOREA_KEYS = frozenset({"korea", "korean", "koreans"})
+_CONGO_KEYS = frozenset({"congo", "congolese"})
+_GEORGIA_KEYS = frozenset({"georgia", "georgian", "georgians"})
+_AMBIGUOUS_KEYS = _KOREA_KEYS | _CONGO_KEYS | _GEORGIA_KEYS | PERSON_RISK_KEYS | {"washington", "turkey"}
+
+
+def resolve(prep: PreparedText, gaz: Gazetteer, published: date | None = None) -> tuple[list[Mention], list[Dropped]]:
+    """Turn raw matches into actor mentions, applying the ambiguity rules; returns kept and dropped mentions."""
+    matches = scan(prep, gaz)
+    text = prep.cleaned
+    firm: set[str] = set()
+    for _s, _e, entry in matches:
+        if len(entry.candidates) == 1 and entry.key not in _AMBIGUOUS_KEYS:
+            firm.add(entry.candidates[0].code)
+    ctx = RuleContext(prep, firm, published, gaz.person_name_ok_neighbours)
+    mentions: list[Mention] = []
+    dropped: list[Dropped] = []
+    for start, end, entry in matches:
+        if not entry.candidates:
+            dropped.append(Dropped(start, end, text[start:end], "blocked phrase"))
+            continue
+        key = entry.key
+        if entry.candidates[0].kind == "demonym" and (
+            prep.lower.endswith("ethnic ", 0, start) or _MOVEMENT_AFTER_RE.match(prep.lower, end)
+        ):
+            dropped.append(Dropped(start, end, text[start:end], "ethnic_group: a people or movement, not the state"))
+            continue
+        alias = entry.candidates[0] if len(entry.candidates) == 1 else _pick_candidate(ctx, entry.candidates)
+        code, rule = alias.code, None
+        if key in _AMBIGUOUS_KEYS:
+            if key in PERSON_RISK_KEYS and rule_person_name(ctx, start, end):
+                dropped.append(Dropped(start, end, text[start:end], "person_name: part of a name"))
+                continue
+            if key == "turkey" and rule_turkey_food(ctx, start, end):
+                dropped.append(Dropped(start, end, text[start:end], "turkey_food: the bird"))
+                continue
+            if key in _KOREA_KEYS:
+                code, rule = rule_korea(ctx), "korea"
+            elif key in _CONGO_KEYS:
+                code, rule = rule_congo(ctx), "congo"
+            elif key in _GEORGIA_KEYS:
+                geo = rule_georgia(ctx)
+                if geo is None:
+                    if key != "georgia":
+                        dropped.append(Dropped(start, end, text[start:end], "georgia: US context"))
+                        continue
+                    code, rule = "USA", "georgia: US state"
+                    alias = Alias("USA", "region", alias.text, 0.4)
+                else:
+                    code, rule = geo, "georgia: country"
+            elif key == "washington" and rule_washington(ctx):
+                code, rule = "USA", "washington: US state"
+                alias = Alias("USA", "region", alias.text, 0.4)
+        if code != alias.code:
+            alias = Alias(code, alias.kind, alias.text, alias.weight, alias.start, alias.end)
+        mentions.append(Mention(start, end, code, alias, rule))
+    _mark_venues(prep, mentions, dropped)
+    return [m for m in mentions if not m.venue], dropped
+
+
+def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Dropped]) -> None:
+    """A state named only as where a meeting happens ("talks in Geneva") is not an actor."""
+    if not mentions:
+        return
+    low = prep.lower
+    candidates = []
+    for m in mentions:
+        if m.alias.kind in PLACE_KINDS or m.alias.kind == "name":
+            words = low[max(0, m.start - 24) : m.start].split()
+            if words and (
+                words[-1] in _VENUE_PREPOSITIONS
+                or (len(words) > 1 and words[-2] in _VENUE_PREPOSITIONS and words[-1] in ("the", "swiss", "capital"))
+            ):
+                sent_start = max(low.rfind(". ", 0, m.start), low.rfind("\n", 0, m.start), 0)
+                sent_end = low.find(". ", m.end)
+                sentence = low[sent_start : sent_end if sent_end > 0 else len(low)]
+                if _MEETING_RE.search(sentence):
+                    candidates.append(m)
+    if not candidates:
+        return
+    venue_codes = {m.code for m in candidates}
+    for code in venue_codes:
+        others = [m for m in mentions if m.code == code and m not in candidates]
+        if not others:
+            for m in mentions:
+                if m.code == code:
+                    m.venue = True
+                    dropped.append(Dropped(m.start, m.end, prep.cleaned[m.start : m.end], "venue: meeting place only"))
+
+
+# Corporate forms and market jargon of US business wires. Used only when no state is named at all: a story about
+# "Acme Inc" quoting "dlrs" is about a US firm (Reuters indexes it under USA); the actor is weak and makes no dyad.
+_US_BUSINESS_RE = re.compile(
+    r"\b(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission)\b|\bdlrs?\b"
+)
+US_BUSINESS_ALIAS = Alias("USA", "economy", "US business cues", 0.3)
+
+
+def rule_us_business(prep: PreparedText, limit: int = 3000) -> Mention | None:
+    """Fallback when no state is named: US corporate/market cues ("Inc", "dlrs") → a weak USA mention."""
+    m = _US_BUSINESS_RE.search(prep.cleaned, 0, limit)
+    if m is None:
+        return None
+    return Mention(m.start(), m.end(), "USA", US_BUSINESS_ALIAS, "us_business: no state named; US corporate cue")
+
+
+RuleFn = Callable[..., object]

@@ -1,0 +1,40 @@
+"""Reporting clauses: ", a state-owned Egyptian newspaper said." names who reports, not who acts.
+
+A state named only inside a trailing attribution clause that mentions a media or sources noun is marked as a
+reporter: it is not an actor and makes no dyad (unless it also appears elsewhere in the article).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ATTRIBUTION_RE = re.compile(
+    r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|wrote)\b[^,]{0,60}"
+    r"|[^,]{0,30}\baccording to\b[^,]{0,90})\s*[.\"']*\s*$"
+)
+_MEDIA_RE = re.compile(
+    r"\b(?:newspapers?|news agency|agency|radio|television|tv|weekly|daily|press|paper|magazine|broadcaster|"
+    r"sources|diplomats|media|journal|times|post)\b"
+)
+
+
+_TAIL = 180
+_VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quoted", "wrote", "according")
+
+
+def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
+    """Offset where the sentence's trailing attribution clause begins, or None when there is none."""
+    tail_start = max(start, end - _TAIL)
+    comma = lower.rfind(",", tail_start, end)
+    if comma < 0:
+        return None
+    # The clause after the last comma (or the one before it: ", the agency said on Monday, quoting ...").
+    clause = lower[comma:end]
+    if not any(v in clause for v in _VERBS):
+        prev = lower.rfind(",", tail_start, comma)
+        if prev < 0 or not any(v in lower[prev:comma] for v in _VERBS):
+            return None
+    m = _ATTRIBUTION_RE.search(lower, max(tail_start, lower.rfind(",", tail_start, comma) if comma > 0 else 0), end)
+    if m is None or not _MEDIA_RE.search(lower, m.start(), m.end()):
+        return None
+    return m.start()

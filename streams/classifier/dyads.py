@@ -1,0 +1,150 @@
+"""Dyads: pairs of states that interact in the same sentence (or the headline), weighted, with direction.
+
+States listed together ("the United States and Jordan", "between Eritrea and Ethiopia") form one coordinated group:
+they act (or are acted upon) side by side, so they make no dyad with each other from that sentence; each of them
+pairs with every state outside the group. A hyphenated pair ("US-China talks") is an explicit dyad.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.base import make_dyad
+from streams.classifier.actors import Mention
+
+_COORDINATION_RE = re.compile(
+    r"^(?:\s*(?:,|and|&|or|as well as|plus|nor|along with|together with|/|'s? and|the|"
+    r"(?:and |or )?(?:its|their|his|her) (?:neighbou?rs?|allies|ally|partners?|rivals?)\s*,?)\s*)+$|^\s*$"
+)
+_HYPHEN_PAIR_RE = re.compile(r"^\s*[-/]\s*$")
+# A sentence opening on a participle ("Blasting North Korea: U.S., Japan ...") puts its object first.
+_FRONTED_PARTICIPLE_RE = re.compile(r"^\W*[A-Za-z]+ing\s+(?:the\s+)?$")
+# A state first named inside a subordinate clause ("... after U.S. officials alleged", "if war starts in Iraq",
+# "whose ties with Tehran") is a bystander of the main event.
+_SUBORDINATE_RE = re.compile(
+    r"\b(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|while|"
+    r"whom|who|whose|which|where|until|although)\b"
+)
+# "..., expected to be joined later by Italian and German vessels": side by side, not against each other.
+_JOINED_RE = re.compile(
+    r"(?:joined (?:\w+ ){0,2}by|along with|together with|alongside|as well as|in addition to)\s+(?:the\s+)?(?:\w+\s+)?$"
+)
+_PASSIVE_BY_RE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\s+(?:the\s+)?\w*\s*$"
+)
+
+TITLE_WEIGHT = 2.0
+LEAD_WEIGHT = 1.5
+BODY_WEIGHT = 1.0
+BYSTANDER_FACTOR = 0.3  # a pair that leaves out the sentence's subject ("... strained by Riyadh's ties with Tehran")
+
+
+@dataclass(slots=True)
+class DyadEvidence:
+    dyad: str
+    weight: float = 0.0
+    forward: float = 0.0  # evidence for the first code (sorted) acting on the second
+    backward: float = 0.0
+    sentences: list[int] = field(default_factory=list)
+
+    def direction(self) -> tuple[str | None, str | None]:
+        a, b = self.dyad.split("-")
+        if self.forward > self.backward:
+            return a, b
+        if self.backward > self.forward:
+            return b, a
+        return None, None
+
+
+def _groups(text: str, mentions: list[Mention]) -> tuple[list[list[Mention]], list[tuple[str, str]]]:
+    """Split one sentence's mentions (in order) into coordinated groups; also return explicit hyphen pairs."""
+    groups: list[list[Mention]] = []
+    explicit: list[tuple[str, str]] = []
+    prev: Mention | None = None
+    for m in mentions:
+        if prev is not None:
+            gap = text[prev.end : m.start]
+            if m.code == prev.code:
+                groups[-1].append(m)
+                prev = m
+                continue
+            if _HYPHEN_PAIR_RE.match(gap):
+                explicit.append((prev.code, m.code))
+                groups.append([m])
+            elif _COORDINATION_RE.match(gap) or _JOINED_RE.search(gap[-60:]):
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        else:
+            groups.append([m])
+        prev = m
+    return groups, explicit
+
+
+def build_dyads(
+    text: str,
+    mentions: list[Mention],
+    sentence_of: list[int],
+    title_sentences: int,
+    spans: list[tuple[int, int]] | None = None,
+) -> list[DyadEvidence]:
+    """Weighted dyads, strongest first. ``sentence_of[i]`` is the sentence index of ``mentions[i]``."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m, s in zip(mentions, sentence_of, strict=True):
+        if not m.reporter:
+            by_sentence.setdefault(s, []).append(m)
+    evidence: dict[str, DyadEvidence] = {}
+    first_body = title_sentences
+    for s, ms in by_sentence.items():
+        if len({m.code for m in ms}) < 2:
+            continue
+        if s < title_sentences:
+            w = TITLE_WEIGHT
+        elif s == first_body:
+            w = LEAD_WEIGHT
+        else:
+            w = BODY_WEIGHT / (1.0 + 0.05 * (s - first_body))
+        groups, explicit = _groups(text, ms)
+        sentence_start = spans[s][0] if spans is not None else max(0, ms[0].start - 40)
+        lead_in = text[sentence_start : ms[0].start]
+        fronted = (
+            {m.code for m in groups[0]}
+            if len(lead_in) < 30 and "ing" in lead_in and _FRONTED_PARTICIPLE_RE.match(lead_in)
+            else set()
+        )
+        coordinated = {(m1.code, m2.code) for g in groups for m1 in g for m2 in g}
+        subject = {m.code for m in groups[0]}
+        sub = _SUBORDINATE_RE.search(text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
+        sub_at = sub.start() if sub else len(text)
+        seen: set[tuple[str, str]] = set()
+        for i, g1 in enumerate(groups):
+            for g2 in groups[i + 1 :]:
+                for m1 in g1:
+                    for m2 in g2:
+                        pair = (m1.code, m2.code)
+                        if m1.code == m2.code or pair in seen or pair in coordinated:
+                            continue
+                        seen.add(pair)
+                        seen.add((m2.code, m1.code))
+                        key = make_dyad(m1.code, m2.code)
+                        ev = evidence.setdefault(key, DyadEvidence(key))
+                        main = (m1.code in subject or m2.code in subject) and m2.start < sub_at
+                        factor = 1.0 if main else BYSTANDER_FACTOR
+                        ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
+                        ev.sentences.append(s)
+                        # The earlier state acts on the later one, unless the later is the agent of a passive.
+                        before = text[max(m1.end, m2.start - 60) : m2.start]
+                        passive = " by " in before and bool(_PASSIVE_BY_RE.search(before))
+                        src = m2.code if (passive or m1.code in fronted) else m1.code
+                        if src == key[:3]:
+                            ev.forward += w * factor
+                        else:
+                            ev.backward += w * factor
+        for a, b in explicit:
+            if a != b:
+                key = make_dyad(a, b)
+                ev = evidence.setdefault(key, DyadEvidence(key))
+                ev.weight += w
+                ev.sentences.append(s)
+    return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))

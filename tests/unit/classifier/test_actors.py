@@ -1,0 +1,132 @@
+"""Each ambiguity rule of streams.classifier.actors, on realistic sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classifier import Classifier
+from streams.classifier.actors import resolve
+from streams.classifier.gazetteer import get_gazetteer
+from streams.classifier.text_cleaning import prepare
+
+
+def codes(clf: Classifier, text: str, title: str = "") -> list[str]:
+    return sorted(clf.analyse(title, text).actor_codes)
+
+
+def test_word_boundaries_and_case(clf: Classifier) -> None:
+    assert codes(clf, "The business status of the bus company was discussed by us.") == []
+    assert codes(clf, "We ate turkey and bought fine china in Omaha.") == []
+    assert codes(clf, "RUSSIA AND CHINA SIGN PACT") == ["CHN", "RUS"]
+
+
+def test_longest_match_north_korea_over_korea(clf: Classifier) -> None:
+    assert codes(clf, "North Korea fired a missile.") == ["PRK"]
+    assert codes(clf, "North Korean troops were seen.") == ["PRK"]
+
+
+def test_korea_rule_bare_korea_is_south_unless_only_north_named(clf: Classifier) -> None:
+    assert codes(clf, "Korea's exports rose 5 percent in May, Seoul said.") == ["KOR"]
+    assert codes(clf, "Pyongyang said Korea's reunification must come first.") == ["PRK"]
+    assert codes(clf, "The two Koreas met on the Korean Peninsula after the Korean War ended.") == []
+    assert codes(clf, "Inter-Korean talks resumed.") == []
+
+
+def test_typo_south_jkorea_and_camelcase_tags(clf: Classifier) -> None:
+    assert codes(clf, "U.S., South JKorea and Japan take a stand") == ["JPN", "KOR", "USA"]
+    assert codes(clf, "NorthKoreaNorth Korean apples") == ["PRK"]
+
+
+def test_georgia_rule(clf: Classifier) -> None:
+    assert codes(clf, "Georgia's parliament in Tbilisi passed the law despite Russian objections.") == ["GEO", "RUS"]
+    us = codes(clf, "Georgia Governor Brian Kemp signed the bill in Atlanta on Tuesday.")
+    assert "GEO" not in us
+    assert codes(clf, "Georgia and Armenia signed a border deal.") == ["ARM", "GEO"]
+
+
+def test_washington_government_vs_state(clf: Classifier) -> None:
+    gov = clf.analyse("", "Washington imposed sanctions on Moscow.")
+    assert sorted(gov.actor_codes) == ["RUS", "USA"] and gov.dyad_keys == ["RUS-USA"]
+    state = clf.analyse("", "Wildfires spread in Washington state near Spokane.")
+    assert state.actor_codes == ["USA"]
+    assert any("washington: US state" in e for e in state.explanation)
+    assert codes(clf, "The Washington Post reported the story.") == []
+
+
+def test_person_names_that_are_places(clf: Classifier) -> None:
+    assert codes(clf, "Michael Jordan and Chad Johnson attended the game.") == []
+    assert codes(clf, "Jordan Peterson gave a lecture.") == []
+    assert codes(clf, "Jordan closed its border with Syria.") == ["JOR", "SYR"]
+    assert codes(clf, "Troops from Chad crossed into Niger.") == ["NER", "TCD"]
+
+
+def test_niger_chad_guinea_variants(clf: Classifier) -> None:
+    assert codes(clf, "Militants attacked oil facilities in the Niger Delta.") == ["NGA"]
+    assert codes(clf, "Fishermen on Lake Chad were stranded.") == []
+    assert codes(clf, "Guinea-Bissau and Equatorial Guinea joined Papua New Guinea and Guinea.") == [
+        "GIN",
+        "GNB",
+        "GNQ",
+        "PNG",
+    ]
+    assert codes(clf, "Pirates struck in the Gulf of Guinea.") == []
+
+
+def test_turkey_turkiye_and_the_bird(clf: Classifier) -> None:
+    assert codes(clf, "Türkiye and Turkey's neighbours met in Ankara.") == ["TUR"]
+    assert codes(clf, "Turkey prices rose before Thanksgiving, farmers said.") == []
+
+
+def test_congo_rule(clf: Classifier) -> None:
+    assert codes(clf, "Rebels advanced in eastern Congo near Goma.") == ["COD"]
+    assert codes(clf, "Congo's president spoke in Brazzaville.") == ["COG"]
+    assert codes(clf, "Zaire accused Congo of harbouring rebels.") == ["COD", "COG"]
+
+
+def test_venue_is_not_an_actor(clf: Classifier) -> None:
+    a = clf.analyse("", "U.S. and Iranian negotiators held talks in Geneva on Tuesday.")
+    assert sorted(a.actor_codes) == ["IRN", "USA"]
+    assert any("venue" in e for e in a.explanation)
+    # Not a venue when the place is acted upon.
+    assert "CHE" in codes(clf, "Switzerland expelled two Russian diplomats based in Geneva.")
+
+
+def test_ethnic_groups_and_movements_are_not_states(clf: Classifier) -> None:
+    assert codes(clf, "Ethnic Albanians demonstrated in Serbia.") == ["SRB"]
+    assert codes(clf, "Irish nationalist guerrillas wounded two British soldiers.") == ["GBR"]
+
+
+def test_reporter_only_state_is_dropped_when_others_act(clf: Classifier) -> None:
+    a = clf.analyse("", "Libya offered to hand over two suspects to Britain, a state-owned Egyptian newspaper said.")
+    assert sorted(a.actor_codes) == ["GBR", "LBY"]
+
+
+def test_leader_date_breaks_ties_between_states() -> None:
+    # "Eduard Shevardnadze" was a Soviet minister and later Georgia's president.
+    prep = prepare("", "Eduard Shevardnadze resigned.")
+    early = resolve(prep, get_gazetteer(), date(1990, 1, 1))[0]
+    late = resolve(prep, get_gazetteer(), date(2003, 11, 23))[0]
+    assert early[0].code == "SUN" and late[0].code == "GEO"
+
+
+def test_us_business_fallback_only_when_no_state_named(clf: Classifier) -> None:
+    a = clf.analyse("ACME CORP SETS DIVIDEND", "Acme Corp said it raised its quarterly dividend to 12 cts.")
+    assert a.actor_codes == ["USA"] and a.dyad_keys == []
+    assert clf.analyse("", "Siemens AG said sales rose in Germany.").actor_codes == ["DEU"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Kremlin said talks would continue.", "RUS"),
+        ("KCNA said the launch was a success.", "PRK"),
+        ("Zhongnanhai signalled a shift.", "CHN"),
+        ("The Pentagon confirmed the strike.", "USA"),
+        ("Prime Minister Sanae Takaichi spoke.", "JPN"),
+        ("President Lee Jae-myung visited.", "KOR"),
+    ],
+)
+def test_state_bodies_media_and_leaders(clf: Classifier, text: str, code: str) -> None:
+    assert codes(clf, text) == [code]

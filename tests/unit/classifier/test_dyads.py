@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from streams.classifier import Classifier
+
+
+def dyads(clf: Classifier, text: str, title: str = "") -> list[tuple[str, str | None, str | None]]:
+    return [(d.dyad, d.source, d.target) for d in clf.analyse(title, text).dyads]
+
+
+def test_subject_acts_on_object(clf: Classifier) -> None:
+    assert dyads(clf, "North Korea launched over 300 trash balloons toward South Korea.") == [("KOR-PRK", "PRK", "KOR")]
+
+
+def test_passive_voice_reverses_direction(clf: Classifier) -> None:
+    assert dyads(clf, "A camp for Congolese refugees was attacked by Burundian militiamen.") == [
+        ("BDI-COD", "BDI", "COD")
+    ]
+
+
+def test_coordinated_states_make_no_dyad_with_each_other(clf: Classifier) -> None:
+    assert dyads(clf, "The United States and Jordan agreed on a new free-trade pact.") == []
+    got = {d for d, _, _ in dyads(clf, "The U.S., South Korea and Japan condemned North Korea.")}
+    assert got == {"PRK-USA", "KOR-PRK", "JPN-PRK"}
+
+
+def test_mediator_pairs_with_each_party_not_parties_with_each_other(clf: Classifier) -> None:
+    got = {d for d, _, _ in dyads(clf, "Qatar launched a mediation effort between the Emirates and Saudi Arabia.")}
+    assert got == {"ARE-QAT", "QAT-SAU"}
+
+
+def test_bystander_in_subordinate_clause_is_not_paired(clf: Classifier) -> None:
+    got = {
+        d for d, _, _ in dyads(clf, "North Korea expelled inspectors after U.S. officials alleged a secret program.")
+    }
+    assert got == set()
+
+
+def test_fronted_participle_headline_puts_object_first(clf: Classifier) -> None:
+    got = dyads(clf, "", "Blasting North Korea: U.S., Japan Take a Stand")
+    assert {(d, s, t) for d, s, t in got} == {("PRK-USA", "USA", "PRK"), ("JPN-PRK", "JPN", "PRK")}
+
+
+def test_hyphenated_pair_is_a_dyad(clf: Classifier) -> None:
+    assert [d for d, _, _ in dyads(clf, "Officials praised US-China relations.")] == ["CHN-USA"]
+
+
+def test_keys_are_sorted_and_primary_first(clf: Classifier) -> None:
+    a = clf.analyse(
+        "Russia and Ukraine trade blame",
+        "Russia accused Ukraine of shelling the plant. Ukraine denied it. "
+        "Later, Poland said it had protested to Moscow.",
+    )
+    assert a.dyad_keys[0] == "RUS-UKR"
+    assert all(k == "-".join(sorted(k.split("-"))) for k in a.dyad_keys)
+
+
+def test_headline_outweighs_body(clf: Classifier) -> None:
+    a = clf.analyse("China warns Japan over remarks", "In other news, France criticised Spain over fishing quotas.")
+    assert a.dyad_keys == ["CHN-JPN", "ESP-FRA"]
+    assert a.dyads[0].weight > a.dyads[1].weight
