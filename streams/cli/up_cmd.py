@@ -35,7 +35,9 @@ def _registered(name: str) -> bool:
 def up(
     port: Annotated[int, typer.Option(help="Port of the embedded broker.")] = 9092,
     dashboard_port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501,
-    demo_rate: Annotated[float, typer.Option(help="Background articles per second of the demo feed.")] = 2.0,
+    demo_rate: Annotated[
+        float | None, typer.Option(help="Live background articles/s of the demo feed (default: its history's rate).")
+    ] = None,
     demo: Annotated[bool, typer.Option(help="Start the synthetic demo feed.")] = True,
 ) -> None:
     """Start everything on this machine and keep it running; Ctrl-C stops every process, the broker included."""
@@ -63,7 +65,8 @@ def up(
         if _registered("worker"):
             supervisor.start("worker", [exe, "worker"])
         if demo and _registered("ingest"):
-            supervisor.start("demo-feed", [exe, "ingest", "demo", "--rate", str(demo_rate)])
+            rate = ["--rate", str(demo_rate)] if demo_rate is not None else []
+            supervisor.start("demo-feed", [exe, "ingest", "demo", *rate])
         if _registered("dashboard"):
             supervisor.start("dashboard", [exe, "dashboard", "--port", str(dashboard_port)])
             typer.secho(f"Dashboard: http://127.0.0.1:{dashboard_port}", fg="green", bold=True)

@@ -1,0 +1,128 @@
+"""A broker, topics and worker processes for benchmarks: started fresh under ``bench/out/`` and always stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from streams.broker import EmbeddedBroker
+from streams.broker.embedded import free_port
+from streams.kafka_admin import ensure_topics
+from streams.settings import PROJECT_ROOT, Settings
+
+OUT = PROJECT_ROOT / "bench" / "out"
+DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
+
+
+@contextlib.contextmanager
+def bench_broker(name: str = "kafka") -> Iterator[str]:
+    """A throwaway broker for one benchmark run; yields its bootstrap address."""
+    base = Settings()
+    data = OUT / name
+    if data.exists():
+        import shutil
+
+        shutil.rmtree(data)
+    broker = EmbeddedBroker(data, jar_cache_root=base.jar_cache_dir, kafka_version=base.kafka_version, heap="1g")
+    state = broker.start(free_port(), timeout=120)
+    try:
+        yield state.bootstrap
+    finally:
+        broker.stop()
+
+
+def bench_settings(bootstrap: str, prefix: str) -> Settings:
+    settings = Settings(bootstrap_servers=bootstrap, topic_prefix=prefix, data_dir=OUT / prefix)
+    asyncio.run(ensure_topics(settings))
+    return settings
+
+
+async def create_topic(settings: Settings, name: str, partitions: int = 6) -> None:
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, partitions, 1)])
+    finally:
+        await admin.close()
+
+
+class WorkerProcess:
+    """`dyadwatch worker` as a child process, with its resident memory readable at any time."""
+
+    def __init__(self, settings: Settings, index: int = 0) -> None:
+        self.settings = settings
+        self.index = index
+        self.log = OUT / f"{settings.topic_prefix}-worker-{index}.log"
+        env = {
+            **os.environ,
+            "DYADWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
+            "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        }
+        self.proc = subprocess.Popen(
+            [
+                DYADWATCH,
+                "worker",
+                "--web-port",
+                str(free_port()),
+                "--data-dir",
+                str(settings.data_dir / f"worker-{index}"),
+                "--log-level",
+                "warning",
+            ],
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+            env=env,  # noqa: SIM115 - child owns it
+        )
+
+    def rss_mb(self) -> float:
+        return psutil.Process(self.proc.pid).memory_info().rss / 2**20
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+async def committed_lag(settings: Settings, group: str, topics: list[str]) -> int:
+    """Records of ``topics`` not yet committed by ``group`` (the worker commits after processing)."""
+    from aiokafka import AIOKafkaConsumer
+    from aiokafka.structs import TopicPartition
+
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    consumer = AIOKafkaConsumer(**settings.kafka_client_options())
+    await admin.start()
+    await consumer.start()
+    try:
+        described = await admin.describe_topics(topics)
+        tps = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+        if len(tps) == 0:
+            raise RuntimeError(f"topics not found: {topics}")
+        committed = await admin.list_consumer_group_offsets(group)
+        ends = await consumer.end_offsets(tps)
+        return sum(max(0, ends[tp] - (committed[tp].offset if tp in committed else 0)) for tp in tps)
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def wait_until(predicate, *, timeout: float, poll: float = 0.5) -> float:
+    """Poll ``predicate`` until true; returns the perf_counter time it first held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return time.perf_counter()
+        time.sleep(poll)
+    raise TimeoutError(f"condition not met within {timeout:.0f}s")

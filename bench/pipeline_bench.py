@@ -1,0 +1,174 @@
+"""Pipeline benchmarks against a real broker: throughput (vs a raw aiokafka passthrough in the same run),
+article→count and article→alert latency at a steady rate, worker memory over a long run, and scale-out."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from bench.bench_cluster import WorkerProcess, bench_settings, committed_lag, create_topic, wait_until
+from bench.passthrough import passthrough
+from schemas import Alert, DyadWindowCount, RawArticle
+from streams.kafka_clients import make_consumer, make_producer
+from streams.settings import Settings
+from streams.sources.demo import DemoWriter, load_world
+
+WORKER_INPUTS = ("articles", "events", "dyad-events", "dyad-counts")
+
+
+def demo_articles(n: int, *, seed: int, start: datetime, span: timedelta) -> Iterator[RawArticle]:
+    """``n`` articles of the demo generator's mix, published in order across ``span`` from ``start``."""
+    world = load_world()
+    rng = random.Random(seed)
+    writer = DemoWriter(world, rng, run_id=f"bench{seed}")
+    weights = [p.weight for p in world.pairs]
+    step = span / max(1, n)
+    for i in range(n):
+        yield writer.article(rng.choices(world.pairs, weights)[0], start + step * i, "bench")
+
+
+async def produce(settings: Settings, articles: Iterator[RawArticle]) -> int:
+    producer = make_producer(settings, linger_ms=20, max_batch_size=512 * 1024)
+    await producer.start()
+    sent, pending = 0, []
+    try:
+        for article in articles:
+            pending.append(await producer.send(settings.topic("articles"), article.to_bytes(), key=article.id.encode()))
+            sent += 1
+            if len(pending) >= 5000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+    return sent
+
+
+def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS) -> int:
+    """Records the worker group has not yet committed on its input topics."""
+    topics = [settings.topic(t) for t in inputs]
+    return asyncio.run(committed_lag(settings, f"{settings.topic_prefix}-worker", topics))
+
+
+def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput", with_baseline: bool = True) -> dict:
+    """Articles/s from a pre-filled articles topic to settled dyad counts, and the passthrough of the same topic."""
+    settings = bench_settings(bootstrap, prefix)
+    now = datetime.now(UTC)
+    asyncio.run(produce(settings, demo_articles(n, seed=1, start=now - timedelta(hours=24), span=timedelta(hours=24))))
+    result: dict = {"articles": n, "workers": workers}
+    if with_baseline:
+        copy = f"{prefix}.passthrough-copy"
+        asyncio.run(create_topic(settings, copy))
+        result["passthrough_articles_per_s"] = asyncio.run(passthrough(settings, settings.topic("articles"), copy, n))
+    procs = [WorkerProcess(settings, i) for i in range(workers)]
+    try:
+        launched = time.perf_counter()
+        started = wait_until(lambda: lag(settings, ("articles",)) < n, timeout=300, poll=0.25)
+        done = wait_until(
+            lambda: all(p.proc.poll() is None for p in procs) and lag(settings) == 0, timeout=3600, poll=1.0
+        )
+        result["startup_s"] = started - launched
+        result["pipeline_articles_per_s"] = n / (done - started)
+        result["worker_rss_mb"] = max(p.rss_mb() for p in procs)
+    finally:
+        for p in procs:
+            p.stop()
+    return result
+
+
+async def _latency_run(settings: Settings, rate: float, seconds: float) -> dict:
+    sent_at: dict[str, float] = {}
+    count_lat: list[float] = []
+    alert_lat: list[float] = []
+    consumer = make_consumer(
+        settings, settings.topic("dyad-counts"), settings.topic("alerts"), auto_offset_reset="latest"
+    )
+    await consumer.start()
+    await asyncio.sleep(2)  # partitions assigned and positioned at the end
+
+    async def follow() -> None:
+        seen_counts: set[str] = set()
+        seen_alerts: set[str] = set()
+        async for record in consumer:
+            arrived = time.perf_counter()
+            if record.topic == settings.topic("dyad-counts"):
+                ids, seen, out = DyadWindowCount.from_bytes(record.value).sample_article_ids, seen_counts, count_lat
+            else:
+                ids, seen, out = Alert.from_bytes(record.value).sample_article_ids, seen_alerts, alert_lat
+            for article_id in ids:
+                if article_id in sent_at and article_id not in seen:
+                    seen.add(article_id)
+                    out.append((arrived - sent_at[article_id]) * 1000)
+
+    follower = asyncio.create_task(follow())
+    producer = make_producer(settings)
+    await producer.start()
+    total = int(rate * seconds)
+    articles = demo_articles(total, seed=int(time.time()), start=datetime.now(UTC), span=timedelta(seconds=seconds))
+    begin = time.perf_counter()
+    for i, article in enumerate(articles):
+        delay = begin + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        article = article.model_copy(update={"published_at": datetime.now(UTC)})
+        sent_at[article.id] = time.perf_counter()
+        await producer.send(settings.topic("articles"), article.to_bytes(), key=article.id.encode())
+    await producer.flush()
+    achieved = total / (time.perf_counter() - begin)
+    await asyncio.sleep(10)  # let the tail drain
+    follower.cancel()
+    await producer.stop()
+    await consumer.stop()
+    return {
+        "rate_target": rate,
+        "rate_achieved": achieved,
+        "articles": total,
+        "count_latencies_ms": count_lat,
+        "alert_latencies_ms": alert_lat,
+    }
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": q[49], "p95": q[94], "p99": q[98], "max": max(values), "n": len(values)}
+
+
+def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: str = "lat") -> dict:
+    settings = bench_settings(bootstrap, prefix)
+    worker = WorkerProcess(settings)
+    try:
+        # Warm up: the worker must own its partitions before the clock starts.
+        asyncio.run(produce(settings, demo_articles(50, seed=99, start=datetime.now(UTC), span=timedelta(seconds=1))))
+        wait_until(lambda: lag(settings) == 0, timeout=300, poll=0.5)
+        run = asyncio.run(_latency_run(settings, rate, seconds))
+    finally:
+        worker.stop()
+    run["count"] = percentiles(run.pop("count_latencies_ms"))
+    run["alert"] = percentiles(run.pop("alert_latencies_ms"))
+    return run
+
+
+def memory(bootstrap: str, n: int, *, prefix: str = "mem", sample_every: int = 50_000) -> dict:
+    """Worker RSS while it works through ``n`` articles whose event time spans 28 days (windows expire on the way)."""
+    settings = bench_settings(bootstrap, prefix)
+    start = datetime.now(UTC) - timedelta(days=28)
+    worker = WorkerProcess(settings)
+    samples: list[tuple[int, float]] = []
+    try:
+        produced = 0
+        stream = demo_articles(n, seed=3, start=start, span=timedelta(days=28))
+        while produced < n:
+            chunk = [a for _, a in zip(range(sample_every), stream, strict=False)]
+            produced += asyncio.run(produce(settings, iter(chunk)))
+            wait_until(lambda: lag(settings) == 0, timeout=3600, poll=1.0)
+            samples.append((produced, worker.rss_mb()))
+            print(f"  memory: {produced:>9,} articles  worker RSS {samples[-1][1]:.0f} MB", flush=True)
+    finally:
+        worker.stop()
+    return {"articles": n, "rss_samples": samples, "worker_rss_mb_at_end": samples[-1][1] if samples else None}

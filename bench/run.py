@@ -1,0 +1,67 @@
+"""`python -m bench.run` (or `make bench`): every benchmark, each beside its same-run baseline, written to
+docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.png."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from bench.bench_cluster import OUT, bench_broker
+from bench.machine import machine_facts
+from streams.settings import PROJECT_ROOT
+
+DOCS = PROJECT_ROOT / "docs"
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=200_000, help="Throughput input size.")
+    parser.add_argument("--memory-articles", type=int, default=1_000_000, help="Memory run input size.")
+    parser.add_argument("--latency-rate", type=float, default=500.0)
+    parser.add_argument("--latency-seconds", type=float, default=60.0)
+    parser.add_argument("--classifier-limit", type=int, default=None, help="reuters_dev rows for the classifier run.")
+    parser.add_argument("--out", type=Path, default=DOCS, help="Where benchmarks.md/.json/.png go.")
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["classifier", "throughput", "latency", "memory", "scaleout"]
+    )
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "machine": machine_facts(),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+    if "classifier" not in args.skip:
+        from bench import classifier_bench
+
+        print("classifier vs geotext …", flush=True)
+        results["classifier"] = classifier_bench.run(args.classifier_limit)
+    from bench import pipeline_bench
+
+    with bench_broker() as bootstrap:
+        if "throughput" not in args.skip:
+            print(f"throughput over {args.articles:,} articles (and the raw passthrough baseline) …", flush=True)
+            results["throughput"] = pipeline_bench.throughput(bootstrap, args.articles)
+        if "scaleout" not in args.skip:
+            print("two workers on the same input …", flush=True)
+            results["scaleout"] = pipeline_bench.throughput(
+                bootstrap, args.articles, workers=2, prefix="scale", with_baseline=False
+            )
+        if "latency" not in args.skip:
+            print(f"latency at {args.latency_rate:g} articles/s for {args.latency_seconds:g}s …", flush=True)
+            results["latency"] = pipeline_bench.latency(bootstrap, rate=args.latency_rate, seconds=args.latency_seconds)
+        if "memory" not in args.skip:
+            print(f"worker memory over {args.memory_articles:,} articles …", flush=True)
+            results["memory"] = pipeline_bench.memory(bootstrap, args.memory_articles)
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    from bench.report import write_report
+
+    write_report(results, args.out)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from tests.fixtures.feed_server import feed_server
+
+__all__ = ["feed_server"]
