@@ -67,6 +67,7 @@ class WorkerProcess:
             "DYADWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
             "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
         }
+        self._log_handle = self.log.open("wb")
         self.proc = subprocess.Popen(
             [
                 DYADWATCH,
@@ -78,9 +79,9 @@ class WorkerProcess:
                 "--log-level",
                 "warning",
             ],
-            stdout=open(self.log, "wb"),
+            stdout=self._log_handle,
             stderr=subprocess.STDOUT,
-            env=env,  # noqa: SIM115 - child owns it
+            env=env,
         )
 
     def rss_mb(self) -> float:
@@ -94,6 +95,7 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._log_handle.close()
 
 
 async def committed_lag(settings: Settings, group: str, topics: list[str]) -> int:
