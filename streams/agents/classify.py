@@ -1,0 +1,67 @@
+"""classify: articles → events. Drops re-sent articles (by id, within the dedup horizon), then classifies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from schemas import ClassifiedEvent, RawArticle
+from streams.agents.deadletter import Rejected
+from streams.agents.stage import Pipeline, run_stage
+from streams.dedup import Sighting, Verdict, judge
+
+AGENT = "classify"
+log = logging.getLogger("dyadwatch.agents.classify")
+
+
+class Classifier(Protocol):
+    def classify(self, title: str, text: str, **article: Any) -> ClassifiedEvent: ...
+
+
+def sighting_timing(horizon_s: float):
+    """(partition, event time, expiry) of a stored sighting, for the expiring table."""
+
+    def timing(value: dict[str, Any]) -> tuple[int, float, float]:
+        seen = Sighting.from_dict(value)
+        return seen.partition, seen.seen_at, seen.seen_at + horizon_s
+
+    return timing
+
+
+def classify_article(classifier: Classifier, article: RawArticle) -> ClassifiedEvent:
+    """Run the classifier core; any failure of it on this article becomes a dead letter, not a crash."""
+    try:
+        return classifier.classify(
+            article.title, article.text, article_id=article.id, source=article.source, url=article.url,
+            published_at=article.published_at,
+        )
+    except Exception as exc:
+        log.exception("classifier failed", extra={"article_id": article.id})
+        reason = f"the classifier failed on this article: {type(exc).__name__}: {exc}"
+        raise Rejected("classifier_error", reason) from exc
+
+
+def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
+    horizon_s = pipeline.settings.dedup_horizon_days * 86400.0
+    seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s))
+
+    async def handle(event: Any, article: RawArticle) -> None:
+        message = event.message
+        seen.prepare(message.partition)
+        current = Sighting(message.partition, message.offset, message.timestamp)
+        stored = seen.get(article.id)
+        previous = Sighting.from_dict(stored) if stored else None
+        verdict = judge(previous, current, horizon_s)
+        if verdict is Verdict.DUPLICATE:
+            seen.advance(message.partition, message.timestamp)
+            pipeline.metrics.duplicates.inc()
+            return
+        # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
+        seen.put(article.id, current.to_dict(), is_new=stored is None)
+        seen.advance(message.partition, message.timestamp)
+        classified = classify_article(classifier, article)
+        await pipeline.send(AGENT, "events", classified.article_id, classified)
+
+    @app.agent(pipeline.topics["articles"], name=AGENT)
+    async def classify(stream: Any) -> None:
+        await run_stage(pipeline, stream, agent=AGENT, model=RawArticle, handle=handle)

@@ -1,0 +1,115 @@
+"""``dyadwatch worker``: run the stream pipeline (classify → fan out → count → alert) against Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.config
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from streams.cli.options import BootstrapOption, settings_for
+from streams.settings import Settings
+from streams.worker_logs import logging_config
+
+log = logging.getLogger("dyadwatch.worker")
+
+RETRY_S = 3.0  # pause between attempts to reach the broker (each attempt waits up to PROBE_S for an answer)
+PROBE_S = 3.0
+
+
+WebPortOption = Annotated[
+    int | None, typer.Option("--web-port", help="HTTP port for /metrics (default $DYADWATCH_WORKER_WEB_PORT or 6066).")
+]
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", help="Folder for the worker's table store (default $DYADWATCH_DATA_DIR).")
+]
+RulesOption = Annotated[
+    Path | None, typer.Option("--rules", help="Alert rules YAML (default: streams/alerting/default_rules.yaml).")
+]
+LogLevelOption = Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")]
+
+
+def worker(
+    bootstrap: BootstrapOption = None,
+    web_port: WebPortOption = None,
+    data_dir: DataDirOption = None,
+    rules: RulesOption = None,
+    log_level: LogLevelOption = "info",
+) -> None:
+    """Start a worker. Several workers with the same topic prefix share the partitions between them."""
+    from streams.alerting.rules import RulesError, load_rules
+
+    updates = {"worker_web_port": web_port, "data_dir": data_dir, "rules_file": rules}
+    settings = settings_for(bootstrap).model_copy(update={k: v for k, v in updates.items() if v is not None})
+    logging.config.dictConfig(logging_config(log_level))
+    try:
+        rule_set = load_rules(settings.rules_file)
+    except RulesError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    wait_for_broker(settings)
+    _run(settings, rule_set, log_level)
+
+
+def wait_for_broker(settings: Settings) -> None:
+    """Block until the cluster answers and the registry topics exist; say clearly what is wrong meanwhile."""
+    from streams.broker.embedded import BrokerError, wait_for_metadata
+    from streams.kafka_admin import ensure_topics
+
+    while True:
+        try:
+            wait_for_metadata(settings.bootstrap_servers, timeout=PROBE_S)
+            conflicts = [o for o in asyncio.run(ensure_topics(settings)) if o.status == "conflict"]
+            for outcome in conflicts:
+                log.error("topic does not match the registry", extra={"topic": outcome.name, "detail": outcome.detail})
+            return
+        except (BrokerError, OSError) as exc:
+            log.warning(
+                f"cannot reach Kafka at {settings.bootstrap_servers}; retrying in {RETRY_S:.0f}s",
+                extra={"bootstrap": settings.bootstrap_servers, "error": str(exc)},
+            )
+            time.sleep(RETRY_S)
+
+
+async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
+    """Create the tables' compacted changelog topics, co-partitioned with the registry topics."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    from schemas.topics import TOPICS
+
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options(), client_id="dyadwatch-worker-admin")
+    await admin.start()
+    try:
+        missing = [name for name in names if name not in set(await admin.list_topics())]
+        if missing:
+            partitions = TOPICS["dyad-events"].partitions
+            await admin.create_topics(
+                [NewTopic(name, partitions, 1, topic_configs={"cleanup.policy": "compact"}) for name in missing]
+            )
+    finally:
+        await admin.close()
+
+
+def _run(settings: Settings, rule_set, log_level: str) -> None:
+    import faust
+
+    from streams.app import create_app
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = create_app(settings, rule_set)
+    # Created before Faust starts, so they are in the consumer's first metadata (else a table's first write
+    # can find "0 partitions" for its changelog and crash the agent).
+    asyncio.run(ensure_changelogs(settings, sorted(app.tables.changelog_topics)))
+    log.info(
+        "worker starting",
+        extra={"bootstrap": settings.bootstrap_servers, "prefix": settings.topic_prefix, "rules": len(rule_set.rules),
+               "web_port": settings.worker_web_port, "data_dir": str(settings.data_dir)},
+    )
+    faust.Worker(
+        app, loglevel=log_level, logging_config=logging_config(log_level), redirect_stdouts=False,
+        workdir=settings.data_dir,
+    ).execute_from_commandline()

@@ -1,0 +1,90 @@
+"""Producing test input to, and reading results from, the pipeline's topics on the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+from aiokafka import TopicPartition
+
+from schemas import Alert, DeadLetter, DyadWindowCount
+from streams.kafka_clients import make_consumer, make_producer
+from streams.settings import Settings
+
+
+async def produce(settings: Settings, suffix: str, records: Iterable[tuple[bytes | None, bytes]]) -> int:
+    """Send (key, value) records to a registry topic; returns how many."""
+    producer = make_producer(settings, max_request_size=8 * 1024 * 1024)
+    await producer.start()
+    n = 0
+    try:
+        for key, value in records:
+            await producer.send(settings.topic(suffix), key=key, value=value)
+            n += 1
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return n
+
+
+async def read_all(settings: Settings, suffix: str) -> list[tuple[bytes | None, bytes | None]]:
+    """Every committed record currently in a topic, up to its end offsets at call time."""
+    consumer = make_consumer(settings)
+    await consumer.start()
+    try:
+        topic = settings.topic(suffix)
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        if not partitions:
+            await consumer._client.force_metadata_update()  # new topics: metadata may not be cached yet
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        out: list[tuple[bytes | None, bytes | None]] = []
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                out.extend((r.key, r.value) for r in records)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+        return out
+    finally:
+        await consumer.stop()
+
+
+async def latest_counts(settings: Settings) -> dict[str, DyadWindowCount]:
+    """The compacted view of dyad-counts: the last record per key."""
+    return {k.decode(): DyadWindowCount.from_bytes(v) for k, v in await read_all(settings, "dyad-counts") if v}
+
+
+async def alerts(settings: Settings) -> list[Alert]:
+    return [Alert.from_bytes(v) for _, v in await read_all(settings, "alerts") if v]
+
+
+async def dead_letters(settings: Settings) -> list[DeadLetter]:
+    return [DeadLetter.from_bytes(v) for _, v in await read_all(settings, "deadletter") if v]
+
+
+async def counts_when_settled(settings: Settings, expected: dict[str, int], *, timeout: float) -> dict[str, int]:
+    """The per-window counts once they equal ``expected``, or as they are when ``timeout`` runs out."""
+    last: dict[str, int] = {}
+
+    async def settled():
+        nonlocal last
+        last = {k: c.count for k, c in (await latest_counts(settings)).items()}
+        return last == expected
+
+    await wait_until(settled, timeout=timeout)
+    return last
+
+
+async def wait_until(predicate, *, timeout: float, interval: float = 1.0):
+    """Poll an async ``predicate`` until it returns something truthy; returns it, or its last value on timeout."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await predicate()
+        if value or asyncio.get_running_loop().time() > deadline:
+            return value
+        await asyncio.sleep(interval)
