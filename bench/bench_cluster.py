@@ -41,6 +41,10 @@ def bench_broker(name: str = "kafka") -> Iterator[str]:
 
 
 def bench_settings(bootstrap: str, prefix: str) -> Settings:
+    """Settings for one benchmark's topics (prefix) on a fresh broker; stale worker stores are removed first."""
+    import shutil
+
+    shutil.rmtree(OUT / prefix, ignore_errors=True)
     settings = Settings(bootstrap_servers=bootstrap, topic_prefix=prefix, data_dir=OUT / prefix)
     asyncio.run(ensure_topics(settings))
     return settings
@@ -83,6 +87,13 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             env=env,
         )
+
+    def alive(self) -> bool:
+        """True while the worker runs; raises with its log's tail if it died (a benchmark must not wait on it)."""
+        if self.proc.poll() is None:
+            return True
+        tail = self.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"worker {self.index} exited with code {self.proc.returncode}:\n{tail}")
 
     def rss_mb(self) -> float:
         return psutil.Process(self.proc.pid).memory_info().rss / 2**20

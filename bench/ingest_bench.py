@@ -37,8 +37,13 @@ def write_records(path: Path, count: int, seed: int = 11) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for _ in range(count):
             article = writer.article(writer.rng.choices(world.pairs, weights)[0], now, "bench")
-            record = {"title": article.title, "text": article.text, "url": article.url,
-                      "published_at": article.published_at.isoformat(), "source": "bench"}
+            record = {
+                "title": article.title,
+                "text": article.text,
+                "url": article.url,
+                "published_at": article.published_at.isoformat(),
+                "source": "bench",
+            }
             handle.write(json.dumps(record) + "\n")
 
 

@@ -29,8 +29,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--kills", type=int, default=3)
     parser.add_argument("--seed", type=int, default=random.randrange(10_000))
-    parser.add_argument("--kill-window", type=float, default=60.0,
-                        help="each kill comes 0.5 s to this many seconds into a worker run")
+    parser.add_argument(
+        "--kill-window", type=float, default=60.0, help="each kill comes 0.5 s to this many seconds into a worker run"
+    )
     parser.add_argument("--bootstrap", default=None)
     args = parser.parse_args()
 
@@ -39,22 +40,26 @@ def main() -> int:
         broker = None
         bootstrap = args.bootstrap
         if bootstrap is None:
-            broker = EmbeddedBroker(work / "kafka", jar_cache_root=PROJECT_ROOT / "var",
-                                    kafka_version=Settings().kafka_version, heap="1g")
+            broker = EmbeddedBroker(
+                work / "kafka", jar_cache_root=PROJECT_ROOT / "var", kafka_version=Settings().kafka_version, heap="1g"
+            )
             bootstrap = broker.start(free_port(), timeout=120).bootstrap
         worker = None
         try:
             settings = fresh_settings(bootstrap, work / "var")
             worker = WorkerProcess(settings, work / "worker").start()
             started = time.monotonic()
-            outcome = run_kill_scenario(worker, articles=args.articles, kills=args.kills, seed=args.seed,
-                                        kill_window_s=args.kill_window)
+            outcome = run_kill_scenario(
+                worker, articles=args.articles, kills=args.kills, seed=args.seed, kill_window_s=args.kill_window
+            )
             elapsed = time.monotonic() - started
             expected, got = outcome["expected"], outcome["got"]
             differ = sorted(k for k in set(expected) | set(got) if expected.get(k) != got.get(k))
             alerts, problems = outcome["alerts"], outcome["alert_problems"]
-            print(f"seed {args.seed}: {outcome['records']:,} records ({args.articles:,} articles + re-sent copies), "
-                  f"{args.kills} kill -9 (classified so far in that run: {outcome['kills_at_classified']})")
+            print(
+                f"seed {args.seed}: {outcome['records']:,} records ({args.articles:,} articles + re-sent copies), "
+                f"{args.kills} kill -9 (classified so far in that run: {outcome['kills_at_classified']})"
+            )
             print(f"windows compared: {len(expected):,}; differing: {len(differ)} {differ[:5]}")
             print(f"alerts: {len({a.id for a in alerts})} distinct, {len(alerts)} records; problems: {problems[:5]}")
             print(f"wall time from first produce to settled counts: {elapsed:.0f}s")

@@ -67,7 +67,9 @@ def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput"
     procs = [WorkerProcess(settings, i) for i in range(workers)]
     try:
         launched = time.perf_counter()
-        started = wait_until(lambda: lag(settings, ("articles",)) < n, timeout=300, poll=0.25)
+        started = wait_until(
+            lambda: all(p.alive() for p in procs) and lag(settings, ("articles",)) < n, timeout=300, poll=0.25
+        )
         done = wait_until(
             lambda: all(p.proc.poll() is None for p in procs) and lag(settings) == 0, timeout=3600, poll=1.0
         )
@@ -145,7 +147,7 @@ def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: s
     try:
         # Warm up: the worker must own its partitions before the clock starts.
         asyncio.run(produce(settings, demo_articles(50, seed=99, start=datetime.now(UTC), span=timedelta(seconds=1))))
-        wait_until(lambda: lag(settings) == 0, timeout=300, poll=0.5)
+        wait_until(lambda: worker.alive() and lag(settings) == 0, timeout=300, poll=0.5)
         run = asyncio.run(_latency_run(settings, rate, seconds))
     finally:
         worker.stop()
@@ -166,7 +168,7 @@ def memory(bootstrap: str, n: int, *, prefix: str = "mem", sample_every: int = 5
         while produced < n:
             chunk = [a for _, a in zip(range(sample_every), stream, strict=False)]
             produced += asyncio.run(produce(settings, iter(chunk)))
-            wait_until(lambda: lag(settings) == 0, timeout=3600, poll=1.0)
+            wait_until(lambda: worker.alive() and lag(settings) == 0, timeout=3600, poll=1.0)
             samples.append((produced, worker.rss_mb()))
             print(f"  memory: {produced:>9,} articles  worker RSS {samples[-1][1]:.0f} MB", flush=True)
     finally:
