@@ -34,7 +34,8 @@ def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
         prev = lower.rfind(",", tail_start, comma)
         if prev < 0 or not any(v in lower[prev:comma] for v in _VERBS):
             return None
-    m = _ATTRIBUTION_RE.search(lower, max(tail_start, lower.rfind(",", tail_start, comma) if comma > 0 else 0), end)
+    # No comma may follow the clause's own, so only the last comma can start it.
+    m = _ATTRIBUTION_RE.match(lower, comma, end)
     if m is None or not _MEDIA_RE.search(lower, m.start(), m.end()):
         return None
     return m.start()

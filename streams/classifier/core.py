@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from schemas.event import ActorMention, ClassifiedEvent, DyadLink, EventType, QuadClass
+from schemas.event import ClassifiedEvent
 from streams.classifier.actors import Mention, resolve, rule_us_business
 from streams.classifier.attribution import reporter_clause_start
 from streams.classifier.dyads import DyadEvidence, build_dyads
-from streams.classifier.event_types import QUAD_OF, RANK_PENALTY, TITLE_BONUS, choose, find_cues, load_cues
+from streams.classifier.event_payload import build_event
+from streams.classifier.event_types import (
+    QUAD_OF,
+    RANK_PENALTY,
+    TITLE_BONUS,
+    choose,
+    cue_patterns,
+    cue_range,
+    find_cues,
+    load_cues,
+)
 from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
-from streams.classifier.sentences import SentenceIndex, sentence_spans
-from streams.classifier.text_cleaning import MAX_INPUT_CHARS, prepare
-from streams.classifier.topics import MAX_TOPICS, find_topics
+from streams.classifier.keyword_scanner import KeywordScanner
+from streams.classifier.sentences import iter_sentence_spans
+from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
+from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics
 
-CLASSIFIER_VERSION = "1.0.0"
-SNIPPET_CHARS = 300
+CLASSIFIER_VERSION = "1.0.1"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
 MIN_DYAD_SHARE = 0.15  # dyads weaker than this share of the strongest are dropped as noise
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
-MAX_EXPLANATION = 64
-
-_ID_BAD_RE = re.compile(r"[^A-Za-z0-9._:@\-]")
-_WS_RE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -76,12 +81,18 @@ class Classifier:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or get_gazetteer()
         self.cues = load_cues()
+        # One automaton pass finds the event cues in the key sentences and the topics in the opening of the story.
+        self.scanner = KeywordScanner(
+            cue_patterns(self.cues.cues) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES}
+        )
         type_defaults()
 
     # ------------------------------------------------------------------ fast path
     def analyse(self, title: str, text: str, *, published: date | None = None, explain: bool = True) -> Analysis:
         """Classify without building the pydantic model (benchmarks, evaluation)."""
-        prep = prepare(title, text)
+        return self._analyse(prepare(title, text), published, explain)
+
+    def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
         result = Analysis(truncated=prep.truncated)
         notes = result.explanation
         if prep.truncated:
@@ -107,18 +118,28 @@ class Classifier:
             return result
 
         cleaned = prep.cleaned
-        body_start = prep.title_end + 2
         spans: list[tuple[int, int]] = [(0, prep.title_end)] if prep.title_end else []
         title_sentences = len(spans)
-        # Only the part of the text that holds mentions needs sentence boundaries; with a single state, only the
-        # part up to its first few mentions (the key sentences for the event cue).
-        single = all(m.code == mentions[0].code for m in mentions)
+        first_code = mentions[0].code
+        single = all(m.code == first_code for m in mentions)
+        # Sentence boundaries are found lazily, up to the end of the line of the last mention that matters: all of
+        # them for the dyads of several states; for a single state, its first few (the key sentences for the cue).
         last = mentions[min(len(mentions), KEY_SENTENCES + 1) - 1].end if single else mentions[-1].end
         cut = cleaned.find("\n", last)
-        body_end = len(cleaned) if cut < 0 else cut
-        spans.extend(sentence_spans(cleaned[:body_end], body_start))
-        index = SentenceIndex(spans)
-        sentence_of = [index.of(m.start) for m in mentions]
+        sentences = iter_sentence_spans(cleaned, prep.title_end + 2, len(cleaned) if cut < 0 else cut)
+        pending = next(sentences, None)
+        sentence_of: list[int] = []  # index of the last sentence starting at or before each mention
+        key_sentences: list[int] = []  # the first body sentences that name an actor, in order
+        for m in mentions:
+            while pending is not None and pending[0] <= m.start:
+                spans.append(pending)
+                pending = next(sentences, None)
+            s = len(spans) - 1 if spans else 0
+            sentence_of.append(s)
+            if s >= title_sentences and (not key_sentences or key_sentences[-1] != s):
+                if single and len(key_sentences) == KEY_SENTENCES:
+                    break  # a lone state makes no dyad and needs no reporter check: nothing reads further
+                key_sentences.append(s)
         if not single:  # a lone state is kept even when it is only the reporter's home
             _mark_reporters(prep.lower, mentions, sentence_of, spans, notes if explain else None)
         kept = {m.code for m in mentions if not m.reporter}
@@ -136,7 +157,7 @@ class Classifier:
                     if len(notes) > 40:
                         break
 
-        evidence = build_dyads(cleaned, mentions, sentence_of, title_sentences, spans)
+        evidence = [] if single else build_dyads(cleaned, mentions, sentence_of, title_sentences, spans)
         if evidence:
             top = evidence[0].weight
             floor = max(MIN_DYAD_WEIGHT, MIN_DYAD_SHARE * top)
@@ -153,11 +174,13 @@ class Classifier:
         regions: list[tuple[int, int, float]] = []
         if title_sentences:
             regions.append((0, prep.title_end, TITLE_BONUS))
-        key_sentences = sorted({s for s in sentence_of if s >= title_sentences})[:KEY_SENTENCES]
-        for rank, s in enumerate(key_sentences):
+        for rank, s in enumerate(key_sentences[:KEY_SENTENCES]):
             regions.append((spans[s][0], spans[s][1], -RANK_PENALTY * rank))
-        # Cues are scanned only in the key sentences: a shared pass with the topics measured slower on newswire.
-        hit = choose(find_cues(prep.lower, regions, self.cues))
+        lower = prep.lower
+        cue_hits, topic_hits = self.scanner.scan_zones(
+            lower, [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
+        )
+        hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
             result.event_type = hit.cue.event_type
             result.quad_class = int(QUAD_OF[hit.cue.event_type])
@@ -169,7 +192,7 @@ class Classifier:
         else:
             notes.append("no event cue near the actors: event NONE")
 
-        topics = find_topics(prep.lower)
+        topics = count_topics(topic_hits, TOPIC_SCAN_CHARS)
         result.topics = [t for t, _ in topics[:MAX_TOPICS]]
         if explain and topics:
             notes.append("topics: " + ", ".join(f"{t}×{n}" for t, n in topics[:MAX_TOPICS]))
@@ -191,49 +214,46 @@ class Classifier:
         published_at: datetime | None = None,
     ) -> ClassifiedEvent:
         """Classify one article into the ``dyadwatch.events`` payload. Never raises on odd text."""
-        title = title if isinstance(title, str) else ("" if title is None else str(title))
-        text = text if isinstance(text, str) else ("" if text is None else str(text))
         if published_at is None:
             published_at = datetime.now(UTC)
         elif published_at.tzinfo is None or published_at.utcoffset() is None:
             published_at = published_at.replace(tzinfo=UTC)
-        analysis = self.analyse(title, text, published=published_at.date())
-        snippet = _WS_RE.sub(" ", prepare("", text[: SNIPPET_CHARS * 4]).cleaned).strip()[:SNIPPET_CHARS]
-        return ClassifiedEvent(
-            article_id=_safe_id(article_id),
-            source=(source or "adhoc")[:200],
-            url=url[:2048] if url else None,
-            title=_WS_RE.sub(" ", prepare(title, "").cleaned).strip()[:1000],
-            snippet=snippet,
+        prep = prepare(title, text)
+        return build_event(
+            self._analyse(prep, published_at.date(), True),
+            prep,
+            article_id=article_id,
+            source=source,
+            url=url,
             published_at=published_at,
-            actors=[
-                ActorMention(code=a.code, aliases=a.aliases[:32], spans=a.spans[:64], mentions=a.mentions, role=a.role)
-                for a in analysis.actors[:64]
-            ],
-            dyads=[
-                DyadLink(dyad=d.dyad, source=d.source, target=d.target, weight=round(d.weight, 3))
-                for d in analysis.dyads[:64]
-            ],
-            event_type=EventType(analysis.event_type),
-            quad_class=QuadClass(analysis.quad_class),
-            topics=analysis.topics[:16],
-            intensity=max(-10.0, min(10.0, analysis.intensity)),
-            confidence=analysis.confidence,
-            explanation=[s[:300] for s in analysis.explanation[:MAX_EXPLANATION]],
-            truncated=analysis.truncated,
-            classifier_version=CLASSIFIER_VERSION,
+            version=CLASSIFIER_VERSION,
         )
 
 
 def _mark_reporters(
     lower: str, mentions: list[Mention], sentence_of: list[int], spans: list[tuple[int, int]], notes: list[str] | None
 ) -> None:
+    """Flag mentions inside a trailing attribution clause, where the flag can change a result.
+
+    A flag counts in a sentence naming two or more states (the dyads leave reporters out), or for a state whose every
+    mention might be a reporter's (such a state is no actor). Elsewhere the check is skipped.
+    """
+    # A reporting clause starts at a comma before the mention.
+    maybe = [lower.find(",", m.end - 200 if m.end > 200 else 0, m.start) >= 0 for m in mentions]
+    if not any(maybe):
+        return
+    sentence_codes: dict[int, set[str]] = {}
+    sure_codes: set[str] = set()  # states with a mention that no clause can hold
+    for m, s, may in zip(mentions, sentence_of, maybe, strict=True):
+        sentence_codes.setdefault(s, set()).add(m.code)
+        if not may:
+            sure_codes.add(m.code)
     cache: dict[int, int | None] = {}
-    for m, s in zip(mentions, sentence_of, strict=True):
-        if s >= len(spans) or lower.find(",", m.end - 200 if m.end > 200 else 0, m.start) < 0:
-            continue  # a reporting clause starts at a comma before the mention
+    for m, s, may in zip(mentions, sentence_of, maybe, strict=True):
+        if not may or (m.code in sure_codes and len(sentence_codes[s]) < 2):
+            continue
         if s not in cache:
-            cache[s] = reporter_clause_start(lower, *spans[s]) if s < len(spans) else None
+            cache[s] = reporter_clause_start(lower, *spans[s])
         clause = cache[s]
         if clause is not None and m.start >= clause:
             m.reporter = True
@@ -241,25 +261,26 @@ def _mark_reporters(
                 notes.append(f"reporter {m.code} @{m.start}: named in an attribution clause, not an actor")
 
 
-def _safe_id(article_id: object) -> str:
-    value = _ID_BAD_RE.sub("_", str(article_id or "adhoc"))[:128]
-    return value or "adhoc"
-
-
 def _aggregate(mentions: list[Mention]) -> list[ActorResult]:
-    by_code: dict[str, ActorResult] = {}
+    by_code: dict[str, list[Mention]] = {}
     for m in mentions:
-        a = by_code.get(m.code)
-        if a is None:
-            a = by_code[m.code] = ActorResult(m.code, [], [], 0, 0.0)
-        a.mentions += 1
-        a.weight += m.alias.weight
-        if len(a.spans) < 64:
-            a.spans.append((m.start, m.end))
-        if m.alias.text not in a.aliases and len(a.aliases) < 32:
-            a.aliases.append(m.alias.text)
+        group = by_code.get(m.code)
+        if group is None:
+            by_code[m.code] = [m]
+        else:
+            group.append(m)
+    actors = [
+        ActorResult(
+            code,
+            list(dict.fromkeys(m.alias.text for m in ms))[:32],
+            [(m.start, m.end) for m in ms[:64]],
+            len(ms),
+            sum(m.alias.weight for m in ms),
+        )
+        for code, ms in by_code.items()
+    ]
     # Strongest evidence first; first mention breaks ties (dict keeps insertion order, sort is stable).
-    return sorted(by_code.values(), key=lambda a: -a.weight)
+    return sorted(actors, key=lambda a: -a.weight)
 
 
 def _dyad_result(e: DyadEvidence) -> DyadResult:

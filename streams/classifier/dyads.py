@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from schemas.base import make_dyad
 from streams.classifier.actors import Mention
+from streams.classifier.keyword_scanner import KeywordScanner
 
 _COORDINATION_RE = re.compile(
     r"^(?:\s*(?:,|and|&|or|as well as|plus|nor|along with|together with|/|'s? and|the|"
@@ -22,9 +23,14 @@ _HYPHEN_PAIR_RE = re.compile(r"^\s*[-/]\s*$")
 _FRONTED_PARTICIPLE_RE = re.compile(r"^\W*[A-Za-z]+ing\s+(?:the\s+)?$")
 # A state first named inside a subordinate clause ("... after U.S. officials alleged", "if war starts in Iraq",
 # "whose ties with Tehran") is a bystander of the main event.
-_SUBORDINATE_RE = re.compile(
-    r"\b(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|while|"
-    r"whom|who|whose|which|where|until|although)\b"
+_SUBORDINATE = KeywordScanner(
+    [
+        (
+            "subordinate",
+            r"\b(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|"
+            r"while|whom|who|whose|which|where|until|although)\b",
+        )
+    ]
 )
 # "..., expected to be joined later by Italian and German vessels": side by side, not against each other.
 _JOINED_RE = re.compile(
@@ -82,6 +88,18 @@ def _groups(text: str, mentions: list[Mention]) -> tuple[list[list[Mention]], li
     return groups, explicit
 
 
+def _first_of_each_state(group: list[Mention]) -> list[Mention]:
+    if len(group) == 1:
+        return group
+    seen: set[str] = set()
+    out: list[Mention] = []
+    for m in group:
+        if m.code not in seen:
+            seen.add(m.code)
+            out.append(m)
+    return out
+
+
 def build_dyads(
     text: str,
     mentions: list[Mention],
@@ -113,30 +131,37 @@ def build_dyads(
             if len(lead_in) < 30 and "ing" in lead_in and _FRONTED_PARTICIPLE_RE.match(lead_in)
             else set()
         )
+        # Only the first mention of each state in a group can make a pair first (the nested loops below run in
+        # text order and keep the first pair of two states), so the rest of a group is left out of them.
+        groups = [_first_of_each_state(g) for g in groups]
         coordinated = {(m1.code, m2.code) for g in groups for m1 in g for m2 in g}
         subject = {m.code for m in groups[0]}
-        sub = _SUBORDINATE_RE.search(text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
+        sub = _SUBORDINATE.first(text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
         sub_at = sub.start() if sub else len(text)
         seen: set[tuple[str, str]] = set()
         for i, g1 in enumerate(groups):
             for g2 in groups[i + 1 :]:
                 for m1 in g1:
+                    c1 = m1.code
                     for m2 in g2:
-                        pair = (m1.code, m2.code)
-                        if m1.code == m2.code or pair in seen or pair in coordinated:
+                        c2 = m2.code
+                        pair = (c1, c2)
+                        if c1 == c2 or pair in seen or pair in coordinated:
                             continue
                         seen.add(pair)
-                        seen.add((m2.code, m1.code))
-                        key = make_dyad(m1.code, m2.code)
-                        ev = evidence.setdefault(key, DyadEvidence(key))
-                        main = (m1.code in subject or m2.code in subject) and m2.start < sub_at
+                        seen.add((c2, c1))
+                        key = f"{c1}-{c2}" if c1 < c2 else f"{c2}-{c1}"  # make_dyad, for two different codes
+                        ev = evidence.get(key)
+                        if ev is None:
+                            ev = evidence[key] = DyadEvidence(key)
+                        main = (c1 in subject or c2 in subject) and m2.start < sub_at
                         factor = 1.0 if main else BYSTANDER_FACTOR
                         ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
                         ev.sentences.append(s)
                         # The earlier state acts on the later one, unless the later is the agent of a passive.
                         before = text[max(m1.end, m2.start - 60) : m2.start]
                         passive = " by " in before and bool(_PASSIVE_BY_RE.search(before))
-                        src = m2.code if (passive or m1.code in fronted) else m1.code
+                        src = c2 if (passive or c1 in fronted) else c1
                         if src == key[:3]:
                             ev.forward += w * factor
                         else:

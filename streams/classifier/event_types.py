@@ -1,7 +1,7 @@
 """Event type: the strongest PLOVER cue in the key sentences (headline first, then the lead sentences with actors).
 
-Cues live in ``data/event_cues.yaml``; a :class:`KeywordScanner` anchors each on its literal prefix, so a sentence is
-scanned once whatever the number of cues.
+Cues live in ``data/event_cues.yaml``; a :class:`~streams.classifier.keyword_scanner.KeywordScanner` anchors each on
+its literal prefix, so a sentence is scanned once whatever the number of cues.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 import yaml
 
 from schemas.event import EventType, QuadClass
-from streams.classifier.keyword_scanner import KeywordScanner
 
 CUES_FILE = Path(__file__).resolve().parent / "data" / "event_cues.yaml"
 
@@ -61,7 +60,7 @@ class Cue:
     cameo: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CueHit:
     cue: Cue
     start: int
@@ -71,8 +70,12 @@ class CueHit:
 
 @dataclass(slots=True)
 class CueSet:
-    scanner: KeywordScanner
     cues: dict[str, Cue]
+
+
+# Clause markers share the cue scan (one automaton pass over the key sentences); their names cannot be cue names.
+_SUBORDINATE = "clause:subordinate"
+_RELATIVE = "clause:relative"
 
 
 @lru_cache(maxsize=1)
@@ -85,48 +88,64 @@ def load_cues(path: Path = CUES_FILE) -> CueSet:
             name = f"{event_type}_{i}"
             re.compile(item["re"])
             cues[name] = Cue(event_type, item["re"], float(item["w"]), item.get("cameo"))
-    return CueSet(KeywordScanner([(name, cue.pattern) for name, cue in cues.items()]), cues)
+    return CueSet(cues)
+
+
+def cue_patterns(cues: dict[str, Cue]) -> list[tuple[str, str]]:
+    """(name, regex) of every cue and clause marker, for the :class:`KeywordScanner` whose hits
+    :func:`find_cues` reads."""
+    patterns = [(name, cue.pattern) for name, cue in cues.items()]
+    return [*patterns, (_SUBORDINATE, _SUBORDINATE_RE.pattern), (_RELATIVE, _RELATIVE_RE.pattern)]
+
+
+def cue_range(regions: list[tuple[int, int, float]]) -> tuple[int, int]:
+    """The stretch of text one scan for the regions (in text order) covers; empty without regions."""
+    if not regions:
+        return 0, 0
+    return regions[0][0], regions[-1][1]
 
 
 def find_cues(
-    lower: str,
-    regions: list[tuple[int, int, float]],
-    cues: CueSet,
-    found: list[tuple[str, re.Match[str]]] | None = None,
+    lower: str, regions: list[tuple[int, int, float]], cues: CueSet, found: list[tuple[str, re.Match[str]]]
 ) -> list[CueHit]:
     """Cue hits in each region (start, end, bonus), scored by weight, region bonus and position in the sentence.
 
-    One scanner pass covers all regions (they are the headline and the first sentences, so nearly contiguous);
-    ``found`` lets the caller share one pass with the topic scan.
+    ``found`` is one scanner pass of :func:`cue_patterns` over :func:`cue_range`: the regions are the headline and
+    the first sentences, so nearly contiguous, and the pass finds the clause markers too.
     """
     if not regions:
         return []
-    lo = min(r[0] for r in regions)
-    hi = max(r[1] for r in regions)
-    found = [
-        (name, m) for name, m in cues.scanner.scan(lower, lo, hi) if not (m.start() and lower[m.start() - 1] == "-")
-    ]
+    cue_hits: list[tuple[Cue, int, int]] = []
+    subordinate: list[tuple[int, int]] = []
+    relative: list[tuple[int, int]] = []
+    by_name = cues.cues
+    for name, m in found:
+        pos, end = m.span()
+        cue = by_name.get(name)
+        if cue is not None:
+            if not (pos and lower[pos - 1] == "-"):
+                # A hyphenated cue ("long-threatened invasion", "US-backed") is an adjective, not the event.
+                cue_hits.append((cue, pos, end))
+        elif name == _SUBORDINATE:
+            subordinate.append((pos, end))
+        else:
+            relative.append((pos, end))
     hits: list[CueHit] = []
-    if not found:
-        return hits
     for start, end, bonus in regions:
-        inside = [(name, m) for name, m in found if start <= m.start() and m.end() <= end]
-        if not inside:
-            continue
-        sub = _SUBORDINATE_RE.search(lower, start, end)
-        sub_at = sub.start() if sub else end
-        rel = _RELATIVE_RE.search(lower, start, min(end, sub_at))
-        rel_at = rel.start() if rel else end
-        for name, m in inside:
-            # A hyphenated cue ("long-threatened invasion", "US-backed") is an adjective, not the event: skipped above.
-            pos = m.start()
-            cue = cues.cues[name]
+        sub_at = rel_at = -1
+        for cue, pos, stop in cue_hits:
+            if pos < start or stop > end:
+                continue
+            if sub_at < 0:  # the first clause markers of the sentence, once it has a cue
+                sub_at = min((p for p, q in subordinate if start <= p and q <= end), default=end)
+                limit = min(end, sub_at)
+                rel_at = min((p for p, q in relative if start <= p and q <= limit), default=end)
             score = cue.weight + bonus - POSITION_PENALTY * (pos - start)
             if pos > sub_at:
                 score -= SUBORDINATE_PENALTY
             elif pos > rel_at:
                 score -= RELATIVE_PENALTY
-            hits.append(CueHit(cue, pos, m.end(), score))
+            hits.append(CueHit(cue, pos, stop, score))
     return hits
 
 

@@ -1,4 +1,4 @@
-"""The actor gazetteer: every alias that names a state, compiled once into one Aho-Corasick automaton.
+"""The actor gazetteer: every alias that names a state, compiled once into one Aho-Corasick automaton (a DFA).
 
 Sources, in order of trust: the curated ``data/aliases.yaml`` (names, demonyms, capitals, leaders with office dates,
 state bodies and state media, blocked phrases), then an optional ``data/generated_aliases.tsv`` (alias, ISO3, kind,
@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import yaml
 
 from schemas.base import ISO3_CODES
@@ -208,7 +208,10 @@ class Entry:
 
 @dataclass(slots=True)
 class Gazetteer:
-    automaton: ahocorasick.Automaton
+    automaton: ahocorasick_rs.AhoCorasick  # every key, searched in the lower-cased text
+    by_index: list[Entry]  # the entry of each automaton pattern
+    # Per pattern: the exact form an acronym must match in, "" for a proper noun (needs a capital), None when blocked.
+    case_forms: list[str | None]
     entries: dict[str, Entry]
     person_name_ok_neighbours: frozenset[str]
     sources: dict[str, int] = field(default_factory=dict)
@@ -252,7 +255,11 @@ def _curated(path: Path) -> tuple[list[Alias], list[str], list[str]]:
                         aliases.append(Alias(code, "leader", name, KIND_WEIGHT["leader"], start, end))
             else:
                 aliases.extend(Alias(code, kind, name, KIND_WEIGHT[kind]) for name in values)
-    return aliases, list(data.get("blocked", [])), list(data.get("person_name_ok_neighbours", []))
+    blocked, neighbours = list(data.get("blocked", [])), list(data.get("person_name_ok_neighbours", []))
+    odd = [w for w in blocked + neighbours if not isinstance(w, str)]
+    if odd:  # YAML reads a bare On, Yes or No as a boolean
+        raise ValueError(f"{path.name}: quote these words: {odd}")
+    return aliases, blocked, neighbours
 
 
 def _generated(path: Path) -> list[Alias]:
@@ -343,16 +350,21 @@ def build_gazetteer(aliases_file: Path = ALIASES_FILE, generated_file: Path = GE
             exact_form[key] = clean(phrase)
             sources["blocked"] += 1
 
-    automaton = ahocorasick.Automaton()
     entries: dict[str, Entry] = {}
     for key, slot in by_key.items():
         exact = exact_form[key]
         candidates = tuple(sorted(slot.values(), key=lambda a: -a.weight))
-        entry = Entry(key, len(key), candidates, bool(candidates) and is_acronym(exact), exact)
-        entries[key] = entry
-        automaton.add_word(key, entry)
-    automaton.make_automaton()
-    return Gazetteer(automaton, entries, frozenset(neighbours), sources)
+        entries[key] = Entry(key, len(key), candidates, bool(candidates) and is_acronym(exact), exact)
+    by_index = list(entries.values())
+    # A DFA is the fastest of the library's automata (~4x pyahocorasick here); overlapping matches need the standard
+    # match kind, since a longer match that fails the word-boundary check must leave its shorter ones.
+    automaton = ahocorasick_rs.AhoCorasick(
+        [e.key for e in by_index],
+        matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+    case_forms = [(e.exact if e.acronym else "") if e.candidates else None for e in by_index]
+    return Gazetteer(automaton, by_index, case_forms, entries, frozenset(neighbours), sources)
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-import ahocorasick
+import ahocorasick_rs
 
 _META = set("()[]{}\\.?*+|^$")
 
@@ -52,41 +52,74 @@ def _group_end(pattern: str, open_at: int) -> int:
     raise ValueError(f"unbalanced pattern {pattern!r}")
 
 
+_MAX_PREFIXES = 32  # expanding "(?:a|b|c) (?:d|e)" further would only multiply the automaton's keys
+
+
 def literal_prefixes(pattern: str) -> list[str] | None:
-    """Literal strings one of which every match starts with, or None when the pattern has no usable prefix."""
+    """Literal strings one of which every match starts with, or None when the pattern has no usable prefix.
+
+    Prefixes run on through groups of plain alternatives ("(?:to|will) (?:deliver|inflict)" gives "to deliver", ...):
+    a cue opening on "to" would otherwise run its regex at every "to" of the text.
+    """
+    if pattern.startswith("\\b"):  # zero-width: the regex still checks it when run at the prefix
+        pattern = pattern[2:]
+    prefixes, _ = _expand(pattern)
+    if any(len(p) < 2 for p in prefixes):
+        return None
+    return prefixes
+
+
+def _expand(pattern: str) -> tuple[list[str], bool]:
+    """(prefixes, complete): complete when each prefix is a whole match of its branch, so what follows may extend it."""
     top = _split_top(pattern)
     if len(top) > 1:
         out: list[str] = []
+        complete = True
         for alt in top:
-            sub = literal_prefixes(alt)
-            if sub is None:
-                return None
+            sub, done = _expand(alt)
             out.extend(sub)
-        return out
-    if pattern.startswith("(?:"):
-        end = _group_end(pattern, 0)
-        if end + 1 < len(pattern) and pattern[end + 1] in "?*":
-            return None
-        inner = literal_prefixes(pattern[3:end])
-        return inner
-    prefix = []
-    for i, ch in enumerate(pattern):
-        if ch in _META:
-            if ch in "?*{" and prefix:
-                prefix.pop()  # the previous character is optional
-            break
-        prefix.append(ch)
-        del i
-    text = "".join(prefix)
-    return [text] if len(text) >= 2 else None
+            complete = complete and done
+        return out, complete
+    prefixes = [""]
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("(?:", i):
+            end = _group_end(pattern, i)
+            quantifier = pattern[end + 1 : end + 2]
+            if quantifier in ("?", "*", "{"):
+                return prefixes, False  # the group is optional
+            sub, done = _expand(pattern[i + 3 : end])
+            if len(prefixes) * len(sub) > _MAX_PREFIXES:
+                return prefixes, False
+            prefixes = [p + q for p in prefixes for q in sub]
+            if not done or quantifier == "+":
+                return prefixes, False
+            i = end + 1
+            continue
+        ch = pattern[i]
+        quantifier = pattern[i + 1 : i + 2]
+        if ch in _META or quantifier in ("?", "*", "{"):
+            return prefixes, False
+        prefixes = [p + ch for p in prefixes]
+        if quantifier == "+":
+            return prefixes, False
+        i += 1
+    return prefixes, True
+
+
+Hit = tuple[str, re.Match[str]]
 
 
 class KeywordScanner:
-    """Scan text for many named regexes; each hit is (name, match). Matches must start at a word boundary."""
+    """Scan text for many named regexes; each hit is (name, match). Matches must start at a word boundary.
 
-    def __init__(self, patterns: list[tuple[str, str]]) -> None:
-        self._automaton = ahocorasick.Automaton()
-        anchored: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    Patterns may belong to zones (``zones`` maps a name to its zone number, 0 by default): :meth:`scan_zones` then
+    searches each zone's patterns in that zone's own range with one automaton pass, as separate scanners would.
+    """
+
+    def __init__(self, patterns: list[tuple[str, str]], zones: dict[str, int] | None = None) -> None:
+        zones = zones or {}
+        anchored: dict[str, list[tuple[str, re.Pattern[str], int]]] = {}
         residual: list[str] = []
         for name, pattern in patterns:
             compiled = re.compile(pattern)
@@ -97,26 +130,62 @@ class KeywordScanner:
             # A prefix that extends another prefix of the same pattern would only re-run the same regex.
             minimal = {p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes)}
             for p in minimal:
-                anchored.setdefault(p, []).append((name, compiled))
-        for prefix, items in anchored.items():
-            self._automaton.add_word(prefix, (len(prefix), tuple(items)))
-        self._automaton.make_automaton()
+                anchored.setdefault(p, []).append((name, compiled, zones.get(name, 0)))
+        self.zone_count = 1 + max(zones.values(), default=0)
+        self._zone_of = zones
+        # Pattern index -> the regexes anchored on that prefix. Overlapping search: a prefix inside a longer one
+        # ("trade" in "free-trade") is a hit of its own, as every regex would find it.
+        self._anchored = [tuple(items) for items in anchored.values()]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                list(anchored),
+                matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+                implementation=ahocorasick_rs.Implementation.DFA,
+            )
+            if anchored
+            else None
+        )
         self._residual = re.compile(r"\b(?:" + "|".join(residual) + ")") if residual else None
         self.residual_count = len(residual)
 
-    def scan(self, lower: str, start: int = 0, end: int | None = None) -> list[tuple[str, re.Match[str]]]:
+    def scan(self, lower: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """Every zone's patterns in ``lower[start:end]``, grouped by zone."""
         end = len(lower) if end is None else end
-        out: list[tuple[str, re.Match[str]]] = []
-        if end <= start:
+        return [hit for hits in self.scan_zones(lower, [(start, end)] * self.zone_count) for hit in hits]
+
+    def scan_zones(self, lower: str, zones: list[tuple[int, int]]) -> list[list[Hit]]:
+        """Hits per zone: zone ``z``'s patterns matched in ``lower[zones[z][0]:zones[z][1]]``."""
+        out: list[list[Hit]] = [[] for _ in zones]
+        live = [(start, end) for start, end in zones if end > start]
+        if not live:
             return out
-        for last, (length, items) in self._automaton.iter(lower, start, end):
-            pos = last - length + 1
-            if pos and lower[pos - 1].isalnum():
-                continue
-            for name, compiled in items:
-                m = compiled.match(lower, pos, end)
-                if m is not None:
-                    out.append((name, m))
+        lo = min(start for start, _ in live)
+        hi = max(end for _, end in live)
+        if self._automaton is not None:
+            anchored = self._anchored
+            region = lower if lo == 0 and hi >= len(lower) else lower[lo:hi]
+            for idx, pos, _ in self._automaton.find_matches_as_indexes(region, overlapping=True):
+                pos += lo
+                if pos and lower[pos - 1].isalnum():
+                    continue
+                for name, compiled, zone in anchored[idx]:
+                    start, end = zones[zone]
+                    if start <= pos < end:  # a prefix running past ``end`` fails the match, as in a shorter text
+                        m = compiled.match(lower, pos, end)
+                        if m is not None:
+                            out[zone].append((name, m))
         if self._residual is not None:
-            out.extend((m.lastgroup or "", m) for m in self._residual.finditer(lower, start, end))
+            for zone, (start, end) in enumerate(zones):
+                for m in self._residual.finditer(lower, start, end):
+                    name = m.lastgroup or ""
+                    if self._zone_of.get(name, 0) == zone:
+                        out[zone].append((name, m))
         return out
+
+    def first(self, lower: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        """The leftmost match of any pattern (as ``re.search`` of their alternation would find, at word starts)."""
+        best: re.Match[str] | None = None
+        for _, m in self.scan(lower, start, end):
+            if best is None or m.start() < best.start():
+                best = m
+        return best

@@ -34,18 +34,46 @@ def _escaped_quote(match: re.Match[str]) -> str:
     return " " + match.group(1)
 
 
-_ASCII_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f]")
+# The ASCII characters _TRANSLATION changes; deleting them from the encoded text tells whether any is present.
+_ASCII_CONTROLS = bytes(c for c in _TRANSLATION if c < 128)
+
+
+def _blank_markup(text: str) -> str:
+    """``_MARKUP_RE.sub(_blank, text)``, trying the pattern only at "<" and "&" (``str.find`` beats ``re`` search)."""
+    parts: list[str] = []
+    done = 0
+    lt, amp = text.find("<"), text.find("&")
+    while lt >= 0 or amp >= 0:
+        pos = lt if amp < 0 or 0 <= lt < amp else amp
+        m = _MARKUP_RE.match(text, pos)
+        end = m.end() if m is not None else pos + 1
+        if m is not None:
+            parts.append(text[done:pos])
+            parts.append(" " * (end - pos))
+            done = end
+        if lt >= 0 and lt < end:
+            lt = text.find("<", end)
+        if amp >= 0 and amp < end:
+            amp = text.find("&", end)
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def clean(text: str) -> str:
     """Same length as ``text``: markup, entities and control characters become spaces, quotes and dashes ASCII."""
     # Fast path: plain ASCII prose without control characters needs no translation (most newswire text).
-    if not text.isascii() or _ASCII_CONTROL_RE.search(text):
+    if not text.isascii():
         text = text.translate(_TRANSLATION)
+    else:
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROLS)) != len(raw):
+            text = text.translate(_TRANSLATION)
     if "<" in text or "&" in text:
         if "<s" in text or "<S" in text:
             text = _SCRIPT_RE.sub(_blank, text)
-        text = _MARKUP_RE.sub(_blank, text)
+        text = _blank_markup(text)
     if "\\" in text:
         text = _ESCAPED_QUOTE_RE.sub(_escaped_quote, text)
     return text

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from streams.classifier.keyword_scanner import KeywordScanner
-
 TOPIC_PATTERNS: dict[str, str] = {
     "sanctions": r"sanction\w*|embargo\w*|blacklist\w*|export controls?|asset freeze",
     "trade": r"trade|trading|tariffs?|exports?|imports?|exporting|importing|supermarkets?|shelves|trademarks?|goods|"
@@ -34,19 +32,14 @@ TOPIC_PATTERNS: dict[str, str] = {
 MAX_TOPICS = 8
 
 TOPIC_REGEXES: list[tuple[str, str]] = [(f"topic:{name}", rf"(?:{p})\b") for name, p in TOPIC_PATTERNS.items()]
-_SCANNER = KeywordScanner(TOPIC_REGEXES)
 TOPIC_SCAN_CHARS = 1_200  # topics come from the opening of the story; the rest adds cost, not signal
 
 
 def count_topics(found: list[tuple[str, re.Match[str]]], limit: int) -> list[tuple[str, int]]:
-    """(topic, hits) from a shared scanner pass (names ``topic:<name>``), most frequent first."""
+    """(topic, hits) from a :class:`KeywordScanner` pass over ``TOPIC_REGEXES`` (alone or shared; names
+    ``topic:<name>``) of the first ``limit`` characters, most frequent first."""
     counts: dict[str, int] = {}
     for name, m in found:
         if name.startswith("topic:") and m.start() < limit:
             counts[name[6:]] = counts.get(name[6:], 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])
-
-
-def find_topics(lower: str, limit: int = TOPIC_SCAN_CHARS) -> list[tuple[str, int]]:
-    """(topic, hit count) for topics mentioned in the first ``limit`` characters, most frequent first."""
-    return count_topics(_SCANNER.scan(lower, 0, min(len(lower), limit)), limit)

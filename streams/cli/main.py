@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from streams.cli import kafka_cmd, schemas_cmd, topics_cmd, up_cmd
+from streams.cli import classify_cmd, dashboard_cmd, ingest_cmd, kafka_cmd, schemas_cmd, topics_cmd, up_cmd, worker_cmd
 
 app = typer.Typer(
     name="dyadwatch",
@@ -16,7 +16,12 @@ app = typer.Typer(
 app.add_typer(kafka_cmd.app, name="kafka")
 app.add_typer(topics_cmd.app, name="topics")
 app.add_typer(schemas_cmd.app, name="schemas")
+app.add_typer(ingest_cmd.app, name="ingest")
+app.command("worker")(worker_cmd.worker)
 app.command("up")(up_cmd.up)
+app.command("dashboard")(dashboard_cmd.dashboard)
+app.command("classify")(classify_cmd.classify)
+app.command("eval")(classify_cmd.evaluate)
 
 
 def main() -> None:

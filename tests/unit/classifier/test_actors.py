@@ -130,3 +130,26 @@ def test_us_business_fallback_only_when_no_state_named(clf: Classifier) -> None:
 )
 def test_state_bodies_media_and_leaders(clf: Classifier, text: str, code: str) -> None:
     assert codes(clf, text) == [code]
+
+
+def test_reporter_in_a_sentence_with_two_states_makes_no_dyad(clf: Classifier) -> None:
+    a = clf.analyse("", "Libya offered to hand over two suspects to Britain, a state-owned Egyptian newspaper said.")
+    assert a.dyad_keys == ["GBR-LBY"]
+    b = clf.analyse("", "Egypt's leader met the Libyan envoy. Libya accused Britain, an Egyptian newspaper said.")
+    assert "EGY" in b.actor_codes and "EGY-GBR" not in b.dyad_keys and "GBR-LBY" in b.dyad_keys
+
+
+def test_venues_are_explained_in_text_order(clf: Classifier) -> None:
+    text = "Talks on trade were held in Geneva and in Uruguay, while delegates met in Japan; Brazil protested."
+    venues = [e for e in clf.analyse("", text).explanation if "venue" in e]
+    assert [v.split("'")[1] for v in venues] == ["Geneva", "Uruguay", "Japan"]
+
+
+def test_us_business_cue_must_start_a_word(clf: Classifier) -> None:
+    assert clf.analyse("", "The NatCo board and Telcos met.").actor_codes == []
+    assert clf.analyse("", "The board of Telco Cos met.").actor_codes == ["USA"]
+
+
+def test_sentence_opening_word_is_no_first_name(clf: Classifier) -> None:
+    assert codes(clf, "On Jordan's border, troops massed.") == ["JOR"]
+    assert codes(clf, "Michael Jordan and Chad Johnson attended the game.") == []

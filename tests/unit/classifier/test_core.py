@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,3 +73,85 @@ def test_never_raises(title: str, text: str) -> None:
     full_len = len(title) + 2 + len(text)
     for actor in e.actors:
         assert all(0 <= s < t <= full_len for s, t in actor.spans)
+
+
+def _assert_valid(e: ClassifiedEvent) -> None:
+    """classify builds the payload without validation: what it builds must validate to the same thing."""
+    again = ClassifiedEvent.model_validate_json(e.model_dump_json())
+    assert again == e and again.model_dump_json() == e.model_dump_json()
+    assert again.model_fields_set == e.model_fields_set
+    assert again.model_dump() == e.model_dump()
+    assert ClassifiedEvent.model_validate(e.model_dump()) == e
+
+
+def test_constructed_payload_validates(clf: Classifier) -> None:
+    plus_two = timezone(timedelta(hours=2))
+    cases = [
+        ("Kim meets Putin", "North Korea's Kim Jong Un met Vladimir Putin in Moscow.", None),
+        ("Russia shelled Ukraine", "Russia shelled Ukraine and accused NATO. " * 40, datetime(2024, 2, 1, 1, 0)),
+        (
+            "  Iran  accuses \n Israel ",
+            "Iran accused Israel, the U.S. and Britain, Reuters said.",
+            datetime.now(plus_two),
+        ),
+        ("", "Acme Inc said profits rose 5 dlrs a share.", datetime(1987, 3, 1, tzinfo=UTC)),
+        ("t" * 1500, "x" * 10, None),
+        ("", "", None),
+    ]
+    for title, text, when in cases:
+        e = clf.classify(
+            title, text, article_id="a b/c" * 40, source="s" * 300, url="http://x/" + "y" * 3000, published_at=when
+        )
+        _assert_valid(e)
+        assert e.published_at.utcoffset() == timedelta(0)
+    local = clf.classify("t", "Chad", published_at=datetime(2025, 1, 1, 1, 30, tzinfo=plus_two))
+    assert local.published_at == datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
+
+
+_WORDS = st.sampled_from(
+    [
+        "Russia",
+        "Ukraine",
+        "U.S.",
+        "China",
+        "Korea",
+        "Georgia",
+        "Washington",
+        "Turkey",
+        "Jordan",
+        "said",
+        "accused",
+        "threatened",
+        "talks",
+        "in",
+        "Geneva",
+        ",",
+        ".",
+        "\n",
+        "Reuters",
+        "the",
+        "and",
+        "-",
+        "Inc",
+        "news agency",
+        "İ",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=st.text(max_size=120),
+    text=st.lists(_WORDS | st.text(max_size=12), max_size=150).map(" ".join),
+    article_id=st.text(max_size=140),
+)
+def test_constructed_payload_validates_on_any_text(title: str, text: str, article_id: str) -> None:
+    _assert_valid(get_classifier().classify(title, text, article_id=article_id, source=article_id))
+
+
+def test_title_and_snippet_are_clean_single_lines(clf: Classifier) -> None:
+    e = clf.classify("  Iran\taccuses <b>Israel</b> ", "Iran&nbsp;accused\n\n  Israel " + "word " * 300)
+    assert e.title == "Iran accuses Israel"
+    assert e.snippet.startswith("Iran accused Israel word word") and len(e.snippet) == 300
+    assert clf.classify(None, None).snippet == ""  # type: ignore[arg-type]

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from streams.classifier.topics import find_topics
+from streams.classifier import Classifier
+from streams.classifier.keyword_scanner import KeywordScanner
+from streams.classifier.topics import TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics
+
+_SCANNER = KeywordScanner(TOPIC_REGEXES)
 
 
 def topics(text: str) -> set[str]:
-    return {t for t, _ in find_topics(text.lower())}
+    lower = text.lower()
+    return {t for t, _ in count_topics(_SCANNER.scan(lower, 0, min(len(lower), TOPIC_SCAN_CHARS)), TOPIC_SCAN_CHARS)}
 
 
 def test_topic_families() -> None:
@@ -18,3 +23,14 @@ def test_topic_families() -> None:
 
 def test_word_boundaries() -> None:
     assert "trade" not in topics("The comrades met.")
+
+
+def test_classifier_topics_come_from_the_opening_only(clf: Classifier) -> None:
+    """The classifier shares its topic pass with the cue scan; the topics still stop at TOPIC_SCAN_CHARS."""
+    filler = "Officials met again on Monday. " * (TOPIC_SCAN_CHARS // 31 + 1)
+    a = clf.analyse(
+        "Russia accuses Ukraine", "Russia accused Ukraine of shelling. " + filler + "Oil and nuclear talks."
+    )
+    assert a.event_type == "ACCUSE" and "energy" not in a.topics and "nuclear" not in a.topics
+    b = clf.analyse("Russia accuses Ukraine", "Russia accused Ukraine of shelling oil sites near a nuclear plant.")
+    assert {"energy", "nuclear"} <= set(b.topics)
