@@ -143,11 +143,14 @@ def alert_latency(settings: Settings, samples: int = 20, workdir: Path | None = 
     from tests.e2e.dashboard_process import DashboardProcess, launch_chromium, wait_for_cell
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
-    dashboard = DashboardProcess(settings, workdir / "dashboard.log").start()
-    in_process = LiveFeed(settings).start()  # a second view in this process, to split Kafka → view from the rest
-    producer = _Producer(settings)
+    dashboard = DashboardProcess(settings, workdir / "dashboard.log")
+    in_process = LiveFeed(settings)  # a second view in this process, to split Kafka → view from the rest
+    producer: _Producer | None = None
     browser_s, view_s = [], []
     try:
+        dashboard.start()
+        in_process.start()
+        producer = _Producer(settings)
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1600, "height": 1200})
@@ -167,7 +170,8 @@ def alert_latency(settings: Settings, samples: int = 20, workdir: Path | None = 
                 page.wait_for_timeout(300 + (i * 97) % 1700)  # spread sends over the refresh cycle
             browser.close()
     finally:
-        producer.close()
+        if producer is not None:
+            producer.close()
         in_process.stop()
         dashboard.stop()
     return {"samples": samples, "produce_to_browser": _ms(browser_s), "produce_to_view": _ms(view_s)}

@@ -1,0 +1,109 @@
+"""Alerts: the live feed, newest first, with filters; select alerts and acknowledge, resolve or reopen them."""
+
+import time
+
+import streamlit as st
+
+from dashboard.ack_writer import AckError
+from dashboard.components.columns import ALERT_COLUMN_CONFIG
+from dashboard.data_access import (
+    ALERT_FIELDS,
+    AlertFilters,
+    alerts_frame,
+    get_ack_writer,
+    get_view,
+    severity_counts,
+)
+from dashboard.live_view import SEVERITY_ORDER, AlertRow, LiveView
+from dashboard.safe_text import escape_markdown
+from schemas import AckStatus
+
+MAX_ROWS = 1_000
+FROZEN_KEY = "alerts.frozen_ids"
+GEN_KEY = "alerts.table_generation"
+ANALYST_KEY = "alerts.analyst"
+ACTIONS = {"Acknowledge": AckStatus.ACKNOWLEDGED, "Resolve": AckStatus.RESOLVED, "Reopen": AckStatus.OPEN}
+DONE = {AckStatus.ACKNOWLEDGED: "Acknowledged", AckStatus.RESOLVED: "Resolved", AckStatus.OPEN: "Reopened"}
+
+st.title("Alerts")
+view = get_view()
+
+
+def _filters(rows: list[AlertRow]) -> AlertFilters:
+    """Filter widgets, inside the live fragment so their options include alerts that arrived since the page opened."""
+    f1, f2, f3, f4, f5 = st.columns(5)
+    return AlertFilters(
+        severities=f1.multiselect("Severity", SEVERITY_ORDER, key="alerts.f.severity"),
+        rules=f2.multiselect("Rule", sorted({r.alert.rule for r in rows}), key="alerts.f.rule"),
+        countries=f3.multiselect("Country", sorted({c for r in rows for c in r.alert.dyad.split("-")}),
+                                 key="alerts.f.country"),
+        dyads=f4.multiselect("Dyad", sorted({r.alert.dyad for r in rows}), key="alerts.f.dyad"),
+        statuses=f5.multiselect("Status", [s.value for s in AckStatus], default=["open", "acknowledged"],
+                                key="alerts.f.status"),
+    )
+
+
+def _wait_until_visible(live: LiveView, ids: list[str], status: AckStatus, timeout: float = 5.0) -> None:
+    """Block briefly until the view has read our acks back from the topic, so the table shows them at once."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        by_id = {r.alert.id: r.status for r in live.alerts()}
+        if all(by_id.get(i) is status for i in ids):
+            return
+        time.sleep(0.1)
+
+
+@st.fragment(run_every=1)
+def live_feed() -> None:
+    every = view.alerts()
+    filters = _filters(every)
+    rows = [r for r in every if filters.keep(r)]
+    table_key = f"alerts.table.{st.session_state.setdefault(GEN_KEY, 0)}"
+    state = st.session_state.get(table_key)
+    selecting = bool(state and state.selection.rows)
+    if selecting and FROZEN_KEY in st.session_state:
+        # While the analyst has rows selected, keep the rows where they are so the selection means the same alerts.
+        by_id = {r.alert.id: r for r in every}
+        rows = [by_id[i] for i in st.session_state[FROZEN_KEY] if i in by_id]
+    rows = rows[:MAX_ROWS]
+    st.session_state[FROZEN_KEY] = [r.alert.id for r in rows]
+
+    counts = severity_counts(rows)
+    st.markdown("  ".join(f":{'red' if s in ('critical', 'high') else 'orange' if s == 'medium' else 'blue'}"
+                          f"-badge[{s} {counts[s]}]" for s in SEVERITY_ORDER)
+                + ("  :gray-badge[live updates paused while alerts are selected]" if selecting else ""))
+    frame = alerts_frame(rows)
+    event = st.dataframe(
+        frame, key=table_key, on_select="rerun", selection_mode="multi-row", hide_index=True, width="stretch",
+        height=min(38 + 35 * max(len(frame), 1), 560),
+        column_order=[c for c in ALERT_FIELDS if c not in ("kind", "id")],
+        column_config=ALERT_COLUMN_CONFIG,
+    )
+    chosen = [frame.iloc[i]["id"] for i in event.selection.rows if i < len(frame)]
+    if not chosen:
+        st.caption(f"{len(frame):,} alerts shown. Select rows to acknowledge or resolve them.")
+        return
+
+    st.subheader(f"Act on {len(chosen)} selected alert{'s' if len(chosen) > 1 else ''}")
+    name_col, note_col = st.columns([1, 2])
+    analyst = name_col.text_input("Analyst", key=ANALYST_KEY, max_chars=100, placeholder="your name")
+    note = note_col.text_input("Note", key="alerts.note", max_chars=4_000, placeholder="what you checked or did")
+    for col, (label, status) in zip(st.columns(len(ACTIONS) + 3)[: len(ACTIONS)], ACTIONS.items(), strict=True):
+        if not col.button(label, key=f"alerts.do.{status.value}", type="primary" if label == "Acknowledge" else
+                          "secondary"):
+            continue
+        if not analyst.strip():
+            st.error("Enter your name first: every acknowledgement says who made it.")
+            return
+        try:
+            get_ack_writer().write(chosen, analyst, status, note)
+        except (AckError, ValueError) as exc:
+            st.error(f"Not saved: {escape_markdown(str(exc))}")
+            return
+        _wait_until_visible(view, chosen, status)
+        st.session_state[GEN_KEY] += 1  # a fresh table: the selection is done with
+        st.toast(f"{DONE[status]} {len(chosen)} alert{'s' if len(chosen) > 1 else ''}.", icon=":material/check_circle:")
+        st.rerun(scope="fragment")
+
+
+live_feed()

@@ -1,0 +1,86 @@
+"""Dyad: one country pair — counts by event type and quad class, mean intensity, its alerts and articles."""
+
+import streamlit as st
+
+from dashboard.components.charts import QUAD_COLORS, intensity_line, stacked_bars
+from dashboard.components.columns import ALERT_COLUMN_CONFIG, ARTICLE_COLUMN_CONFIG
+from dashboard.components.time_range import current_window, time_range_selector
+from dashboard.data_access import (
+    AlertFilters,
+    alerts_frame,
+    articles_frame,
+    dyad_breakdown,
+    get_view,
+    is_dyad,
+    weighted_intensity,
+)
+from dashboard.geo import country_name
+from schemas import AckStatus
+
+DEFAULT_DYAD = "PRK-RUS"
+PICK_KEY = "dyad.pick"
+RECENT_ARTICLES = 200
+
+dyads = get_view().known_dyads()
+wanted = st.query_params.get("dyad", st.session_state.get(PICK_KEY, DEFAULT_DYAD))
+wanted = wanted if is_dyad(wanted) else DEFAULT_DYAD  # the URL is user input
+options = sorted(set(dyads) | {wanted})
+if st.session_state.get(PICK_KEY) not in options:
+    st.session_state[PICK_KEY] = wanted if wanted in options else options[0]
+
+head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
+dyad = pick.selectbox("Country pair", options, key=PICK_KEY,
+                      format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}")
+st.query_params["dyad"] = dyad
+head.title(" – ".join(country_name(c) for c in dyad.split("-")))
+with picker:
+    choice, custom = time_range_selector(key="dyad.range", default="7 d")
+
+
+@st.fragment(run_every=3)
+def live_dyad() -> None:
+    view = get_view()
+    start, end = current_window(choice, custom)
+    parts = dyad_breakdown(view, dyad, start, end)
+    alerts = [r for r in view.alerts() if AlertFilters(dyads=[dyad]).keep(r)]
+    events = [e for e in view.events_for_dyad(dyad) if start <= e.published_at < end]
+    mean = weighted_intensity(parts["intensity"])
+    cols = st.columns(4)
+    cols[0].metric("Events in range", f"{int(parts['intensity']['events'].sum()):,}", border=True)
+    cols[1].metric("Mean intensity", f"{mean:+.1f}" if mean is not None else "–", border=True)
+    cols[2].metric("Open alerts", sum(r.status is AckStatus.OPEN for r in alerts), border=True)
+    cols[3].metric("Articles in range", f"{len(events):,}", border=True)
+
+    if parts["intensity"].empty:
+        st.info("No window counts for this pair in the range yet.")
+    else:
+        left, right = st.columns(2, gap="large")
+        left.subheader("By event type")
+        left.altair_chart(stacked_bars(parts["by_type"], "event type"), width="stretch")
+        right.subheader("By quad class")
+        right.altair_chart(stacked_bars(parts["by_quad"], "quad class", QUAD_COLORS), width="stretch")
+        st.subheader("Mean intensity per window")
+        st.altair_chart(intensity_line(parts["intensity"]), width="stretch")
+
+    st.subheader("Alerts")
+    if alerts:
+        st.dataframe(alerts_frame(alerts), hide_index=True, width="stretch", column_config=ALERT_COLUMN_CONFIG,
+                     column_order=["severity", "created", "rule", "observed", "expected", "reason", "status", "by"])
+    else:
+        st.caption("No alerts for this pair.")
+
+    st.subheader("Recent articles")
+    frame = articles_frame(events[:RECENT_ARTICLES])
+    st.dataframe(
+        frame, hide_index=True, width="stretch",
+        column_order=["published", "title", "link", "event type", "quad class", "intensity", "source", "explanation",
+                      "url (not a web link)"],
+        column_config=ARTICLE_COLUMN_CONFIG,
+    )
+    for event in events[:5]:
+        with st.expander(f"Why: {event.published_at:%d %b %H:%M} · {event.event_type.value}", expanded=False):
+            st.text(event.title)
+            st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
+
+
+live_dyad()
