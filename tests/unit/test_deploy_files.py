@@ -18,8 +18,18 @@ def test_compose_services_use_real_cli_commands() -> None:
     assert {"worker-1", "worker-2", "dashboard", "topics"} <= set(services)
     commands = get_command(app).commands  # type: ignore[attr-defined]
     for name, service in services.items():
-        if "command" in service:
-            assert service["command"][0] in commands, f"{name} runs unknown command {service['command'][0]}"
+        if "command" not in service:
+            continue
+        argv = service["command"]
+        command = commands.get(argv[0])
+        assert command is not None, f"{name} runs unknown command {argv[0]}"
+        while hasattr(command, "commands") and len(argv) > 1 and argv[1] in command.commands:
+            argv = argv[1:]
+            command = command.commands[argv[0]]
+        known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        for token in argv[1:]:
+            if token.startswith("--"):
+                assert token in known, f"{name}: `{' '.join(service['command'])}` has no option {token}"
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
