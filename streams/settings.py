@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     dashboard_port: int = 8501
     dashboard_replay_hours: int = Field(24 * 7, description="Events replayed into the dashboard view at start.")
     dashboard_password: SecretStr | None = Field(None, description="Optional shared password for the dashboard.")
+    dashboard_oidc: bool = Field(
+        False, description="Require an OpenID Connect login (st.login; [auth] in .streamlit/secrets.toml)."
+    )
 
     def topic(self, suffix: str) -> str:
         from schemas.topics import topic_name
