@@ -91,7 +91,7 @@ def test_broker_dying_at_start_shows_its_log(tmp_path: Path) -> None:
     meta = broker.log_dirs / "meta.properties"
     meta.write_text(meta.read_text().replace("node.id=1", "node.id=7"))
     with pytest.raises(BrokerError, match=r"(?s)exited with code.*Last lines of .*broker\.log.*node"):
-        broker.start(free_port(), timeout=60)
+        broker.start(free_port(), timeout=180)
     assert broker.state() is None
 
 
