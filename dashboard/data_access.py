@@ -265,8 +265,9 @@ class ArticleFilters:
         )
 
 
-ARTICLE_COLUMNS = ["published", "title", "link", "source", "dyads", "event type", "quad class", "intensity",
-                   "topics", "explanation", "url (not a web link)", "article id"]
+# A non-http URL sits beside the link column, as plain text, so an analyst sees at once why there is no link.
+ARTICLE_COLUMNS = ["published", "title", "link", "url (not a web link)", "source", "dyads", "event type",
+                   "quad class", "intensity", "topics", "explanation", "article id"]
 
 
 def articles_frame(events: list[ClassifiedEvent]) -> pd.DataFrame:
