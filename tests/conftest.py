@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,6 +69,15 @@ def kafka_settings(kafka_broker: RunningBroker, tmp_path: Path) -> Settings:
     outcomes = asyncio.run(ensure_topics(settings))
     assert all(o.status == "created" for o in outcomes), outcomes
     return settings
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM (a CI timeout, say) ends the run like Ctrl-C, so session fixtures still stop the broker."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
