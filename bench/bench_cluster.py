@@ -98,6 +98,11 @@ class WorkerProcess:
     def rss_mb(self) -> float:
         return psutil.Process(self.proc.pid).memory_info().rss / 2**20
 
+    def cpu_s(self) -> float:
+        """CPU seconds the worker has used (user + system): unlike wall time, barely moved by other load."""
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -112,6 +117,7 @@ class WorkerProcess:
 async def committed_lag(settings: Settings, group: str, topics: list[str]) -> int:
     """Records of ``topics`` not yet committed by ``group`` (the worker commits after processing)."""
     from aiokafka import AIOKafkaConsumer
+    from aiokafka.errors import GroupCoordinatorNotAvailableError
     from aiokafka.structs import TopicPartition
 
     admin = AIOKafkaAdminClient(**settings.kafka_client_options())
@@ -123,7 +129,10 @@ async def committed_lag(settings: Settings, group: str, topics: list[str]) -> in
         tps = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
         if len(tps) == 0:
             raise RuntimeError(f"topics not found: {topics}")
-        committed = await admin.list_consumer_group_offsets(group)
+        try:
+            committed = await admin.list_consumer_group_offsets(group)
+        except GroupCoordinatorNotAvailableError:  # a fresh broker, before any group committed: nothing is
+            committed = {}
         ends = await consumer.end_offsets(tps)
         return sum(max(0, ends[tp] - (committed[tp].offset if tp in committed else 0)) for tp in tps)
     finally:

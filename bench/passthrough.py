@@ -10,8 +10,11 @@ from streams.kafka_clients import make_consumer, make_producer
 from streams.settings import Settings
 
 
-async def passthrough(settings: Settings, source: str, target: str, expected: int, *, timeout: float = 600) -> float:
-    """Copy ``expected`` records from ``source`` to ``target``; returns records per second (first fetch → last ack)."""
+async def passthrough(
+    settings: Settings, source: str, target: str, expected: int, *, timeout: float = 600
+) -> tuple[float, float]:
+    """Copy ``expected`` records from ``source`` to ``target``; returns (records per second from first fetch to last
+    ack, records per CPU second of this process)."""
     consumer = make_consumer(
         settings,
         source,
@@ -29,7 +32,7 @@ async def passthrough(settings: Settings, source: str, target: str, expected: in
         while copied < expected and time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
             if batch and started is None:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
             futures = []
             for records in batch.values():
                 for record in records:
@@ -39,9 +42,10 @@ async def passthrough(settings: Settings, source: str, target: str, expected: in
                 await asyncio.gather(*futures)
                 await consumer.commit()
         elapsed = time.perf_counter() - (started or time.perf_counter())
+        cpu = time.process_time() - cpu_started if started is not None else 0.0
     finally:
         await producer.stop()
         await consumer.stop()
     if copied < expected:
         raise RuntimeError(f"passthrough copied only {copied} of {expected} records within {timeout:.0f}s")
-    return copied / elapsed
+    return copied / elapsed, copied / max(cpu, 1e-9)

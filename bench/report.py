@@ -6,13 +6,35 @@ import json
 from pathlib import Path
 from typing import Any
 
+# figure -> (target in words, test); the verdicts section of the report applies them to a run's figures.
 TARGETS = {
-    "pipeline_articles_per_s": ("≥ 5,000 articles/s", lambda v: v >= 5000),
-    "pipeline_vs_passthrough": ("≥ 0.50", lambda v: v >= 0.5),
-    "latency_p99_ms": ("< 1,000 ms at 500 articles/s", lambda v: v < 1000),
-    "worker_rss_mb_at_1m": ("< 400 MB", lambda v: v < 400),
-    "classifier_articles_per_s": ("≥ 5,000 articles/s and > geotext", None),
+    "pipeline_articles_per_s": ("pipeline ≥ 5,000 articles/s", lambda v: v >= 5000),
+    "pipeline_vs_passthrough": ("pipeline ≥ 0.50 × the raw passthrough", lambda v: v >= 0.5),
+    "latency_p99_ms": ("p99 article → count < 1,000 ms at 500 articles/s", lambda v: v < 1000),
+    "worker_rss_mb_at_1m": ("worker RSS < 400 MB at 1,000,000 articles", lambda v: v < 400),
 }
+
+
+def verdicts(results: dict[str, Any]) -> list[str]:
+    """One line per target: met, missed or not measured in this run (with what was measured instead)."""
+    flat = headline(results)
+    tput, mem = results.get("throughput", {}), results.get("memory", {})
+    pipeline, raw = tput.get("pipeline_articles_per_s"), tput.get("passthrough_articles_per_s")
+    values = {**flat, "pipeline_vs_passthrough": pipeline / raw if pipeline and raw else None}
+    if results.get("latency", {}).get("rate_target") not in (None, 500.0):
+        values["latency_p99_ms"] = None
+    lines = []
+    for key, (words, test) in TARGETS.items():
+        value = values.get(key)
+        if value is not None:
+            lines.append(f"- {words}: **{'met' if test(value) else 'missed'}** ({value:,.2f})")
+        elif key == "worker_rss_mb_at_1m" and mem.get("worker_rss_mb_at_end") is not None:
+            lines.append(f"- {words}: not measured at that size; {mem['worker_rss_mb_at_end']:,.1f} MB after "
+                         f"{mem['articles']:,} articles ({'under' if test(mem['worker_rss_mb_at_end']) else 'over'} "
+                         "the bound)")
+        else:
+            lines.append(f"- {words}: not measured in this run")
+    return lines
 
 
 def headline(results: dict[str, Any]) -> dict[str, Any]:
@@ -54,15 +76,20 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     tput, scale = results.get("throughput", {}), results.get("scaleout", {})
     bars = {
         "raw passthrough\n(baseline)": tput.get("passthrough_articles_per_s"),
+        "classifier alone\n(one core, CPU time)": results.get("classifier", {}).get("classifier_articles_per_s"),
         "pipeline\n1 worker": tput.get("pipeline_articles_per_s"),
         "pipeline\n2 workers": scale.get("pipeline_articles_per_s"),
     }
+    colours = dict(zip(bars, ["#888", "#bbb", "#1f77b4", "#2ca02c"], strict=True))
     bars = {k: v for k, v in bars.items() if v}
-    axes[0].bar(list(bars), list(bars.values()), color=["#888", "#1f77b4", "#2ca02c"][: len(bars)])
+    drawn = axes[0].bar(list(bars), list(bars.values()), color=[colours[k] for k in bars])
+    axes[0].bar_label(drawn, labels=[f"{v:,.0f}" for v in bars.values()])
     axes[0].axhline(5000, color="red", linestyle="--", linewidth=1, label="target 5,000/s")
-    axes[0].set_ylabel("articles / s")
+    axes[0].set_yscale("log")  # the pipeline and its baseline can be orders of magnitude apart
+    axes[0].set_ylabel("articles / s (log scale)")
     axes[0].set_title("Throughput (same broker, same run)")
-    axes[0].legend()
+    axes[0].tick_params(axis="x", labelsize=8)
+    axes[0].legend(loc="upper right")
     lat = results.get("latency", {})
     labels, p50, p95, p99 = [], [], [], []
     for name in ("count", "alert"):
@@ -75,13 +102,16 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     if labels:
         x = range(len(labels))
         width = 0.25
-        axes[1].bar([i - width for i in x], p50, width, label="p50")
-        axes[1].bar(list(x), p95, width, label="p95")
-        axes[1].bar([i + width for i in x], p99, width, label="p99")
+        for offset, values, name in ((-width, p50, "p50"), (0.0, p95, "p95"), (width, p99, "p99")):
+            drawn = axes[1].bar([i + offset for i in x], values, width, label=name)
+            axes[1].bar_label(drawn, labels=[f"{v / 1000:,.1f}s" for v in values], fontsize=7)
         axes[1].set_xticks(list(x), labels)
         axes[1].axhline(1000, color="red", linestyle="--", linewidth=1, label="p99 target 1 s")
-        axes[1].set_ylabel("ms")
-        axes[1].legend()
+        axes[1].set_yscale("log")
+        # Room under the target line and above the tallest bar for the legend.
+        axes[1].set_ylim(min(100.0, min(p50) / 2), max(p99) * 20)
+        axes[1].set_ylabel("ms (log scale)")
+        axes[1].legend(loc="upper center", ncol=4, fontsize=8)
     axes[1].set_title(f"Latency at {lat.get('rate_target', 0):g} articles/s")
     samples = results.get("memory", {}).get("rss_samples", [])
     if samples:
@@ -119,6 +149,10 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in m.items()],
         "",
+        "## Targets",
+        "",
+        *verdicts(results),
+        "",
         "## Figures",
         "",
         "| measure | dyadwatch | baseline (same run) | ratio | target |",
@@ -128,6 +162,10 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         f"{_fmt(tput.get('passthrough_articles_per_s'), '/s')} "
         f"| {_ratio(tput.get('pipeline_articles_per_s'), tput.get('passthrough_articles_per_s'))} "
         "| ≥ 5,000/s and ≥ 0.50 |",
+        f"| the same, per CPU second the worker used (robust to other load on the machine) "
+        f"| {_fmt(tput.get('pipeline_articles_per_cpu_s'), '/CPU-s')} | passthrough: "
+        f"{_fmt(tput.get('passthrough_articles_per_cpu_s'), '/CPU-s')} "
+        f"| {_ratio(tput.get('pipeline_articles_per_cpu_s'), tput.get('passthrough_articles_per_cpu_s'))} | — |",
         f"| scale-out: 2 workers, same input | {_fmt(scale.get('pipeline_articles_per_s'), '/s')} "
         f"| 1 worker: {_fmt(tput.get('pipeline_articles_per_s'), '/s')} "
         f"| {_ratio(scale.get('pipeline_articles_per_s'), tput.get('pipeline_articles_per_s'))} | — |",
@@ -153,14 +191,28 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "- **Throughput**: the articles topic is filled first (demo generator mix, event time over the last 24 h);",
         "  the baseline copies it record by record to another topic with a plain aiokafka consumer and producer;",
         "  then `dyadwatch worker` starts and the clock runs from its first committed input offset until every input",
-        "  topic of the worker (articles, events, dyad-events, dyad-counts) has zero committed lag. Worker start-up",
-        f"  (classifier load, group join) is excluded and reported apart: {_fmt(tput.get('startup_s'), ' s')}.",
+        "  topic of the worker (articles and dyad-events; it only produces the others) has zero committed lag.",
+        "  The CPU figures divide the articles by the CPU seconds the worker (or the passthrough loop) used.",
+        "  Worker start-up (classifier load, group join) is excluded and reported apart:",
+        f"  {_fmt(tput.get('startup_s'), ' s')}.",
         "- **Latency**: a warm worker; articles produced at a steady rate with `published_at` = now; a consumer",
         "  follows dyad-counts and alerts and records, per article id, when it first appears in a count's or an",
         "  alert's `sample_article_ids`, minus when it was produced (consumer fetch time included).",
-        "- **Memory**: one worker, input produced in chunks of 50,000 whose event time spans 28 days, so windows",
+        "- **Memory**: one worker, input produced in 20 equal chunks whose event time spans 28 days, so windows",
         "  and dedup entries expire on the way; RSS sampled after each chunk is fully processed.",
         "- **Classifier**: CPU time on one core over every reuters_dev text, the same texts through geotext.",
+        "",
+        "## What limits the pipeline",
+        "",
+        "The passthrough moves one record per article; the worker, per article, consumes the article and its",
+        "dyad events (about 1.5 per article in the demo mix), produces the event, the dyad events, the updated",
+        "dyad counts and a changelog record for each of its three tables (dedup, windows, alert state), writes",
+        "RocksDB for each table update and runs the classifier. Each of those records goes through Faust's",
+        "per-record machinery in one Python process, so the pipeline costs tens of passthrough records per",
+        "article; the classifier itself is a minor share (compare the classifier-alone bar). Profiles and the",
+        "changes they led to are listed in `docs/pipeline.md` (Scaling and performance). The latency target needs",
+        "the throughput first: a worker that cannot keep up with 500 articles/s builds a backlog, and the",
+        "latency then measures the backlog.",
         "",
         "Raw results: [benchmarks.json](benchmarks.json).",
     ]

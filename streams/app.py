@@ -20,7 +20,8 @@ from typing import Any
 import faust
 
 from schemas.topics import TOPICS
-from streams.agents import alert, classify, count, fan_out
+from streams.agents import classify, count
+from streams.agents.alert import AlertStep
 from streams.agents.classify import Classifier
 from streams.agents.gap_filler import GapFiller
 from streams.agents.stage import Pipeline
@@ -33,6 +34,9 @@ COMMIT_INTERVAL_S = 1.0
 # (static membership, below), so a kill -9 and restart costs seconds, not a whole session timeout.
 SESSION_TIMEOUT_S = 10.0
 HEARTBEAT_INTERVAL_S = 3.0
+PRODUCER_LINGER_S = 0.005
+PRODUCER_BATCH_BYTES = 256 * 1024
+CHANGELOG_BUFFER_RECORDS = 10_000
 
 
 def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None = None) -> faust.App:
@@ -56,6 +60,9 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
         consumer_group_instance_id=instance_id(settings),
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=settings.max_message_bytes + 64 * 1024,
+        # Batch sends: with Faust's default linger of 0 every record went out in its own produce request.
+        producer_linger=PRODUCER_LINGER_S,
+        producer_max_batch_size=PRODUCER_BATCH_BYTES,
         producer_acks=-1,
         web_host="127.0.0.1",
         web_bind="127.0.0.1",
@@ -63,11 +70,15 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
         web_in_thread=False,
         **_security(settings),
     )
+    # Faust holds table changelog records in this buffer and makes the agents wait, record by record, once it
+    # holds more than 100; each such wait costs a timer and a task. Commits still drain it (see ``run_stage``).
+    app.producer.buffer.max_messages = CHANGELOG_BUFFER_RECORDS
     pipeline = Pipeline(
         settings=settings,
         rules=rules,
         metrics=PipelineMetrics(),
         gaps=GapFiller(settings, group_id=app.conf.id),
+        producer=app.producer,
         topics={
             suffix: app.topic(
                 settings.topic(suffix), partitions=spec.partitions, key_serializer="raw", value_serializer="raw",
@@ -77,9 +88,7 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
         },
     )
     classify.register(app, pipeline, classifier)
-    fan_out.register(app, pipeline)
-    count.register(app, pipeline)
-    alert.register(app, pipeline)
+    count.register(app, pipeline, AlertStep(app, pipeline))
     _wire_metrics(app, pipeline)
     return app
 
@@ -105,7 +114,7 @@ def _wire_metrics(app: faust.App, pipeline: Pipeline) -> None:
 
     @app.on_partitions_revoked.connect
     async def on_revoked(app: faust.App, revoked: set[Any], **kwargs: Any) -> None:
-        for forgetful in (*pipeline.expiring_tables, pipeline.gaps):
+        for forgetful in (*pipeline.partition_state, pipeline.gaps):
             forgetful.forget({tp.partition for tp in revoked})
         kept = app.consumer.assignment() - set(revoked)
         pipeline.metrics.forget_partitions({(tp.topic, tp.partition) for tp in kept})

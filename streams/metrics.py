@@ -50,6 +50,14 @@ class PipelineMetrics:
             ["topic", "partition"], registry=self.registry,
         )
         self._positions: dict[tuple[str, int], int] = {}
+        self._sent: dict[tuple[str, str], Counter] = {}
+
+    def sent(self, agent: str, topic: str) -> None:
+        """Count one record ``agent`` produced to ``topic`` (the labelled series cached: this runs per record)."""
+        child = self._sent.get((agent, topic))
+        if child is None:
+            child = self._sent[(agent, topic)] = self.records_out.labels(agent, topic)
+        child.inc()
 
     def handled(self, topic: str, partition: int, offset: int) -> None:
         """Remember the last offset handled on a partition, for the lag gauge."""

@@ -1,4 +1,5 @@
-"""classify: articles → events. Drops re-sent articles (by id, within the dedup horizon), then classifies."""
+"""classify: articles → events and dyad-events. Drops re-sent articles (by id, within the dedup horizon),
+classifies the rest, publishes each event and its per-dyad records (``fan_out``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from typing import Any, Protocol
 
 from schemas import ClassifiedEvent, RawArticle
+from streams.agents import fan_out
 from streams.agents.deadletter import Rejected
 from streams.agents.stage import Pipeline, run_stage
 from streams.dedup import Sighting, Verdict, judge
@@ -61,6 +63,7 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
         seen.advance(message.partition, message.timestamp)
         classified = classify_article(classifier, article)
         await pipeline.send(AGENT, "events", classified.article_id, classified)
+        await fan_out.publish(pipeline, AGENT, classified)
 
     @app.agent(pipeline.topics["articles"], name=AGENT)
     async def classify(stream: Any) -> None:

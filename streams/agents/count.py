@@ -1,7 +1,7 @@
-"""count: dyad-events → windowed tallies per dyad (table + changelog) → dyad-counts.
+"""count: dyad-events → windowed tallies per dyad (table + changelog) → dyad-counts, then the alert rules.
 
 Each update publishes the window's whole state on ``dyad-counts`` (compacted, key ``dyad@window_start``), to the
-same partition number as its input, so every count of a dyad reaches the alert agent on one partition.
+same partition number as its input, and hands the same count to the alert step (``alert.AlertStep``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 from schemas import DyadEvent
 from schemas.base import utc_now
+from streams.agents.alert import AlertStep
 from streams.agents.deadletter import Rejected
 from streams.agents.stage import Pipeline, run_stage
 from streams.windows import WindowTally, window_bounds
@@ -26,7 +27,7 @@ def tally_timing(retention_s: float):
     return timing
 
 
-def register(app: Any, pipeline: Pipeline) -> None:
+def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
     settings = pipeline.settings
     size = timedelta(minutes=settings.window_minutes)
     retention_s = settings.window_retention_days * 86400.0
@@ -50,8 +51,10 @@ def register(app: Any, pipeline: Pipeline) -> None:
         # Stored and published even when the article was already counted (a replay): the changelog and the
         # dyad-counts topic then catch up with a local store that was ahead of them when the worker died.
         windows.put(key, tally.to_dict(), is_new=stored is None)
-        await pipeline.send(AGENT, "dyad-counts", tally.key, tally.to_count(utc_now()), partition=partition)
+        count = tally.to_count(utc_now())
+        await pipeline.send(AGENT, "dyad-counts", tally.key, count, partition=partition)
         windows.advance(partition, bounds[1].timestamp())  # event time in window ends, as the store records it
+        await alerts.on_count(AGENT, count, partition=partition, offset=event.message.offset)
 
     @app.agent(pipeline.topics["dyad-events"], name=AGENT)
     async def count(stream: Any) -> None:

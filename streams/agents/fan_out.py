@@ -1,13 +1,13 @@
-"""fan-out: one classified event → one record per dyad, keyed by dyad, stamped with the published time."""
+"""fan-out: one classified event → one record per dyad, keyed by dyad, stamped with the published time.
+
+Done by the classify agent right after it publishes the event (not by an agent of its own reading ``events``
+back): one Kafka round trip and one Faust stream less per article, with the very same records on dyad-events.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from schemas import ClassifiedEvent, DyadEvent
-from streams.agents.stage import Pipeline, run_stage
-
-AGENT = "fan_out"
+from streams.agents.stage import Pipeline
 
 
 def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
@@ -26,12 +26,8 @@ def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
     return out
 
 
-def register(app: Any, pipeline: Pipeline) -> None:
-    async def handle(_event: Any, classified: ClassifiedEvent) -> None:
-        for record in dyad_events(classified):
-            # The record timestamp is the article's published time: windows downstream follow event time.
-            await pipeline.send(AGENT, "dyad-events", record.dyad, record, timestamp=record.published_at.timestamp())
-
-    @app.agent(pipeline.topics["events"], name=AGENT)
-    async def fan_out(stream: Any) -> None:
-        await run_stage(pipeline, stream, agent=AGENT, model=ClassifiedEvent, handle=handle)
+async def publish(pipeline: Pipeline, agent: str, event: ClassifiedEvent) -> None:
+    """Send ``event``'s dyad records to dyad-events."""
+    for record in dyad_events(event):
+        # The record timestamp is the article's published time: windows downstream follow event time.
+        await pipeline.send(agent, "dyad-events", record.dyad, record, timestamp=record.published_at.timestamp())

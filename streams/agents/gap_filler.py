@@ -65,6 +65,10 @@ class GapFiller:
         A failure to check (e.g. the broker is away) is logged and ignored: raising here would crash the agent,
         and Faust drops the record an agent crashed on.
         """
+        expected = self._next.get((message.topic, message.partition))
+        if expected is not None and message.offset == expected:  # the usual case: the next record, no hole
+            self._next[(message.topic, message.partition)] = expected + 1
+            return []
         try:
             async with self._lock:
                 return await self._missing(message)

@@ -26,25 +26,40 @@ log = logging.getLogger("dyadwatch.agents")
 
 M = TypeVar("M", bound=BaseModel)
 
+# Faust opens one RocksDB per table partition (3 tables × 6 partitions), by default each with up to 3 × 64 MiB of
+# memtables and a 2 GiB block cache: the worker's memory grew with every table write until it passed 1 GB. These
+# bound each database to a few MiB; memtables are flushed to disk sooner instead.
+ROCKSDB_OPTIONS = {
+    "write_buffer_size": 2 * 2**20,
+    "max_write_buffer_number": 2,
+    "target_file_size_base": 8 * 2**20,
+    "block_cache_size": 4 * 2**20,
+}
+
 
 @dataclass
 class Pipeline:
-    """What the agents share. ``topics`` maps registry suffixes to Faust topics (raw bytes in and out)."""
+    """What the agents share. ``topics`` maps registry suffixes to Faust topics (raw bytes in and out);
+    ``producer`` is the app's producer (``app.producer``)."""
 
     settings: Settings
     rules: RuleSet
     metrics: PipelineMetrics
     topics: dict[str, Any]
     gaps: GapFiller
-    expiring_tables: list[ExpiringTable] = field(default_factory=list)
+    producer: Any
+    # What keeps per-partition state in memory; told to forget revoked partitions (``forget(partitions)``).
+    partition_state: list[Any] = field(default_factory=list)
 
     def table(self, app: Any, name: str, source: str) -> Any:
         """A Faust table co-partitioned with the registry topic ``source`` (JSON values, string keys)."""
-        return app.Table(name, default=None, partitions=self.topics[source].partitions, key_type=str)
+        return app.Table(
+            name, default=None, partitions=self.topics[source].partitions, key_type=str, options=dict(ROCKSDB_OPTIONS)
+        )
 
     def expiring_table(self, app: Any, name: str, source: str, timing: Timing) -> ExpiringTable:
         table = ExpiringTable(self.table(app, name, source), timing)
-        self.expiring_tables.append(table)
+        self.partition_state.append(table)
         return table
 
     async def send(
@@ -57,13 +72,21 @@ class Pipeline:
         partition: int | None = None,
         timestamp: float | None = None,
     ) -> None:
-        await self.topics[suffix].send(
-            key=key.encode() if key is not None else None,
-            value=payload.to_bytes(),
-            partition=partition,
-            timestamp=timestamp,
+        """Queue one record on the producer; not awaited per record (the producer batches).
+
+        Straight to the app's producer, without ``Topic.send``'s per-record future and sensor bookkeeping. At least
+        once still holds: before every offset commit Faust flushes this producer, waiting for every queued record's
+        acknowledgement, so no input offset is committed ahead of what it produced.
+        """
+        await self.producer.send(
+            self.topics[suffix].get_topic_name(),
+            key.encode() if key is not None else None,
+            payload.to_bytes(),
+            partition,
+            timestamp,
+            None,
         )
-        self.metrics.records_out.labels(agent, suffix).inc()
+        self.metrics.sent(agent, suffix)
 
     async def reject(self, agent: str, event: Any, rejected: Rejected) -> None:
         """Send ``event``'s record to the dead-letter topic with the reason; processing goes on."""
@@ -103,19 +126,26 @@ async def run_stage(
     Records Faust skipped on this partition are re-read and handled first (see ``gap_filler``).
     """
     metrics, max_bytes = pipeline.metrics, pipeline.settings.max_message_bytes
+    # The agent's labelled series, looked up once rather than per record.
+    records_in, latency = metrics.records_in.labels(agent), metrics.latency.labels(agent)
 
     async def one(event: Any) -> None:
         started = time.perf_counter()
         message = event.message
-        metrics.records_in.labels(agent).inc()
+        records_in.inc()
         try:
             await handle(event, decode(model, message.value, max_bytes=max_bytes))
         except Rejected as rejected:
             await pipeline.reject(agent, event, rejected)
         metrics.handled(message.topic, message.partition, message.offset)
-        metrics.latency.labels(agent).observe(time.perf_counter() - started)
+        latency.observe(time.perf_counter() - started)
 
+    consumer = stream.app.consumer
     async for event in stream.events():
+        # Wait while an offset commit is under way. Faust's commit first flushes the tables' changelog buffer until
+        # it is empty; with the agents filling it as fast as it drains, it rarely was, and commits stalled for tens
+        # of seconds under sustained load (and with them the replay window after a crash).
+        await consumer.maybe_wait_for_commit_to_finish()
         # Handled inside the current event's context: table writes land on the same (co-)partition.
         for missed in await pipeline.gaps.missing(event.message):
             metrics.refetched.labels(agent).inc()

@@ -1,0 +1,61 @@
+"""The benchmark harness itself on a tiny synthetic input: the report writes its three files with the agreed keys,
+and the demo articles are valid and in event-time order. No broker, no benchmark is run here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from bench.pipeline_bench import demo_articles, percentiles
+from bench.report import write_report
+from schemas import RawArticle
+
+RESULTS = {
+    "machine": {"cores": "2", "python": "3.11", "kafka": "4.1.1"},
+    "started": "2026-01-01 00:00 UTC",
+    "command": "python -m bench.run --articles 10",
+    "throughput": {"articles": 10, "workers": 1, "passthrough_articles_per_s": 5000.0,
+                   "passthrough_articles_per_cpu_s": 9000.0, "pipeline_articles_per_s": 2500.0,
+                   "pipeline_articles_per_cpu_s": 3000.0, "startup_s": 4.0, "worker_rss_mb": 150.0},
+    "scaleout": {"articles": 10, "workers": 2, "pipeline_articles_per_s": 4000.0},
+    "latency": {"rate_target": 500.0, "rate_achieved": 499.0, "articles": 10,
+                "count": percentiles([100.0, 200.0, 300.0, 400.0]), "alert": percentiles([150.0, 250.0])},
+    "memory": {"articles": 1_000_000, "rss_samples": [[500_000, 180.0], [1_000_000, 190.0]],
+               "worker_rss_mb_at_end": 190.0},
+    "classifier": {"classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0},
+}
+
+
+def test_write_report_produces_markdown_json_and_chart(tmp_path):
+    write_report(RESULTS, tmp_path)
+    flat = json.loads((tmp_path / "benchmarks.json").read_text())
+    assert {k: flat[k] for k in ("pipeline_articles_per_s", "passthrough_articles_per_s", "latency_p99_ms",
+                                 "worker_rss_mb_at_1m", "classifier_articles_per_s", "geotext_articles_per_s")} == {
+        "pipeline_articles_per_s": 2500.0, "passthrough_articles_per_s": 5000.0,
+        "latency_p99_ms": round(RESULTS["latency"]["count"]["p99"], 1), "worker_rss_mb_at_1m": 190.0,
+        "classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0,
+    }
+    md = (tmp_path / "benchmarks.md").read_text()
+    assert "python -m bench.run --articles 10" in md and "2,500.0/s" in md and "0.50" in md
+    assert "benchmarks.png" in md
+    assert "pipeline ≥ 5,000 articles/s: **missed**" in md
+    assert "pipeline ≥ 0.50 × the raw passthrough: **met**" in md
+    assert "worker RSS < 400 MB at 1,000,000 articles: **met**" in md
+    assert (tmp_path / "benchmarks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_partial_run_still_reports_what_it_measured(tmp_path):
+    write_report({k: RESULTS[k] for k in ("machine", "started", "command", "throughput")}, tmp_path)
+    flat = json.loads((tmp_path / "benchmarks.json").read_text())
+    assert flat["pipeline_articles_per_s"] == 2500.0 and flat["latency_p99_ms"] is None
+    md = (tmp_path / "benchmarks.md").read_text()
+    assert "p99 article → count < 1,000 ms at 500 articles/s: not measured in this run" in md
+
+
+def test_demo_articles_are_valid_and_in_event_time_order():
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    articles = list(demo_articles(20, seed=5, start=start, span=timedelta(hours=1)))
+    assert len(articles) == 20 and all(isinstance(a, RawArticle) for a in articles)
+    times = [a.published_at for a in articles]
+    assert times == sorted(times) and start <= times[0] and times[-1] < start + timedelta(hours=1)
+    assert [a.id for a in articles] == [a.id for a in demo_articles(20, seed=5, start=start, span=timedelta(hours=1))]
