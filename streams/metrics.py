@@ -42,7 +42,8 @@ class PipelineMetrics:
         )
         self.alerts = Counter("dyadwatch_alerts", "Alerts published, by rule.", ["rule"], registry=self.registry)
         self.latency = Histogram(
-            "dyadwatch_processing_seconds", "Time an agent spent on one record.", ["agent"], registry=self.registry,
+            "dyadwatch_processing_seconds", "Time an agent spent per record (a batch's time over its size).", ["agent"],
+            registry=self.registry,
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
         )
         self.lag = Gauge(

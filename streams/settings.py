@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     dedup_horizon_days: int = Field(
         14, ge=1, le=365, description="How long an article id is remembered for de-duplication."
     )
+    batch_max_records: int = Field(
+        500, ge=1, le=100_000, description="Most input records an agent handles as one batch (tables written once)."
+    )
+    batch_max_wait_ms: int = Field(
+        50, ge=1, le=10_000, description="Longest an agent waits to fill a batch; bounds the latency batching adds."
+    )
     max_message_bytes: int = Field(1_000_000, description="Records larger than this are dead-lettered as oversize.")
     rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
     worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")

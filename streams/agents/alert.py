@@ -9,6 +9,7 @@ so a busy dyad's history is not parsed again on each of its updates.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Collection
 from typing import Any
 
 from schemas import DyadWindowCount
@@ -26,14 +27,16 @@ class AlertStep:
         self._cache: OrderedDict[tuple[int, str], DyadAlertState] = OrderedDict()
         pipeline.partition_state.append(self)
 
-    async def on_count(self, agent: str, count: DyadWindowCount, *, partition: int, offset: int) -> None:
-        """Evaluate the rules on ``count``, which the input record at (``partition``, ``offset``) produced.
+    async def on_count(
+        self, agent: str, count: DyadWindowCount, *, partition: int, offsets: Collection[int]
+    ) -> None:
+        """Evaluate the rules on ``count``, which the input records at ``offsets`` of ``partition`` produced.
 
-        The offset lets the engine recognise a replayed trigger after a crash and publish its alert again.
+        The offsets let the engine recognise a replayed trigger after a crash and publish its alert again.
         """
         key = (partition, count.dyad)
         state = self._cache.pop(key, None) or DyadAlertState.from_dict(self.states.get(count.dyad))
-        alerts = evaluate(self.pipeline.rules, state, count, offset=offset, now=utc_now())
+        alerts = evaluate(self.pipeline.rules, state, count, offsets=offsets, now=utc_now())
         self.states[count.dyad] = state.to_dict()
         self._cache[key] = state
         if len(self._cache) > CACHED_DYADS:

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from schemas import ClassifiedEvent, RawArticle
 from streams.agents import fan_out
 from streams.agents.deadletter import Rejected
-from streams.agents.stage import Pipeline, run_stage
+from streams.agents.stage import Item, Pipeline, acting_for, run_stage
 from streams.dedup import Sighting, Verdict, judge
 
 AGENT = "classify"
@@ -47,23 +47,34 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
     horizon_s = pipeline.settings.dedup_horizon_days * 86400.0
     seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s))
 
-    async def handle(event: Any, article: RawArticle) -> None:
-        message = event.message
+    def is_duplicate(item: Item[RawArticle]) -> bool:
+        """Judge the article against the dedup memory and remember this sighting (in the item's partition)."""
+        message = item.event.message
         seen.prepare(message.partition)
         current = Sighting(message.partition, message.offset, message.timestamp)
-        stored = seen.get(article.id)
+        stored = seen.get(item.value.id)
         previous = Sighting.from_dict(stored) if stored else None
-        verdict = judge(previous, current, horizon_s)
-        if verdict is Verdict.DUPLICATE:
+        if judge(previous, current, horizon_s) is Verdict.DUPLICATE:
             seen.advance(message.partition, message.timestamp)
-            pipeline.metrics.duplicates.inc()
-            return
+            return True
         # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
-        seen.put(article.id, current.to_dict(), is_new=stored is None)
+        seen.put(item.value.id, current.to_dict(), is_new=stored is None)
         seen.advance(message.partition, message.timestamp)
-        classified = classify_article(classifier, article)
-        await pipeline.send(AGENT, "events", classified.article_id, classified)
-        await fan_out.publish(pipeline, AGENT, classified)
+        return False
+
+    async def handle(items: list[Item[RawArticle]]) -> None:
+        for item in items:
+            with acting_for(item.anchor):
+                if is_duplicate(item):
+                    pipeline.metrics.duplicates.inc()
+                    continue
+            try:
+                classified = classify_article(classifier, item.value)
+            except Rejected as rejected:
+                await pipeline.reject(AGENT, item.event, rejected)
+                continue
+            await pipeline.send(AGENT, "events", classified.article_id, classified)
+            await fan_out.publish(pipeline, AGENT, classified)
 
     @app.agent(pipeline.topics["articles"], name=AGENT)
     async def classify(stream: Any) -> None:

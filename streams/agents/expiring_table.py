@@ -45,7 +45,15 @@ class ExpiringTable:
 
     def advance(self, partition: int, event_time: float) -> int:
         """Move the partition's watermark and delete what expired; returns how many entries went."""
+        self.observe(partition, event_time)
+        return self.expire(partition)
+
+    def observe(self, partition: int, event_time: float) -> None:
+        """Move the partition's watermark only (a batch deletes once, at its end: ``expire``)."""
         self.index.observe(partition, event_time)
+
+    def expire(self, partition: int) -> int:
+        """Delete the partition's entries the watermark has passed; returns how many went."""
         deleted = 0
         for key in self.index.pop_expired(partition):
             value = self.table.get(key)

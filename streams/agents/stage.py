@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from faust.streams import _current_event
 from pydantic import BaseModel
 
 from schemas.base import Payload
@@ -111,43 +114,85 @@ class Pipeline:
         self.metrics.dead_letters.labels(agent, rejected.kind).inc()
 
 
+@dataclass(slots=True)
+class Item(Generic[M]):
+    """One decoded input record of a batch. ``anchor`` is the stream event whose partition context table writes
+    for this record use: the record's own event, or, for a record re-read by the gap filler, the event that
+    revealed the gap (same partition)."""
+
+    event: Any
+    value: M
+    anchor: Any
+
+    @property
+    def partition(self) -> int:
+        return self.event.message.partition
+
+    @property
+    def offset(self) -> int:
+        return self.event.message.offset
+
+
+@contextmanager
+def acting_for(event: Any) -> Iterator[None]:
+    """Make ``event`` Faust's current event: tables pick the RocksDB partition and the changelog partition of a
+    write from it. Faust sets it per record while a stream iterates; a batch handler sets it per partition."""
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
 async def run_stage(
     pipeline: Pipeline,
     stream: Any,
     *,
     agent: str,
     model: type[M],
-    handle: Callable[[Any, M], Awaitable[None]],
+    handle: Callable[[list[Item[M]]], Awaitable[None]],
 ) -> None:
-    """Consume ``stream``: each record is decoded as ``model`` and handled, or dead-lettered with its reason.
+    """Consume ``stream`` in batches: each record is decoded as ``model`` (or dead-lettered with its reason), and
+    the batch's decoded records go to ``handle`` together, in offset order per partition.
 
-    ``handle`` may raise :class:`Rejected` for records that decode but cannot be used (e.g. the classifier fails
-    on them). Anything else it raises is a bug: Faust logs the crash and restarts the agent.
-    Records Faust skipped on this partition are re-read and handled first (see ``gap_filler``).
+    Batches (up to ``batch_max_records``, waiting at most ``batch_max_wait_ms``) let the handlers write each table
+    key and publish each output once per batch instead of once per record. Faust acks a batch's records after
+    ``handle`` returns, so no offset is committed before its record was handled. ``handle`` dead-letters the
+    records it cannot use (``Pipeline.reject``); anything else it raises is a bug: Faust logs the crash and
+    restarts the agent. Records Faust skipped on a partition are re-read and put before the record that revealed
+    the gap (see ``gap_filler``).
     """
-    metrics, max_bytes = pipeline.metrics, pipeline.settings.max_message_bytes
+    metrics, settings = pipeline.metrics, pipeline.settings
+    max_bytes = settings.max_message_bytes
     # The agent's labelled series, looked up once rather than per record.
     records_in, latency = metrics.records_in.labels(agent), metrics.latency.labels(agent)
+    refetched = metrics.refetched.labels(agent)
 
-    async def one(event: Any) -> None:
-        started = time.perf_counter()
-        message = event.message
-        records_in.inc()
+    async def accept(event: Any, anchor: Any, items: list[Item[M]]) -> None:
         try:
-            await handle(event, decode(model, message.value, max_bytes=max_bytes))
+            items.append(Item(event, decode(model, event.message.value, max_bytes=max_bytes), anchor))
         except Rejected as rejected:
             await pipeline.reject(agent, event, rejected)
-        metrics.handled(message.topic, message.partition, message.offset)
-        latency.observe(time.perf_counter() - started)
 
     consumer = stream.app.consumer
-    async for event in stream.events():
+    async for events in stream.take_events(settings.batch_max_records, within=settings.batch_max_wait_ms / 1000):
         # Wait while an offset commit is under way. Faust's commit first flushes the tables' changelog buffer until
         # it is empty; with the agents filling it as fast as it drains, it rarely was, and commits stalled for tens
         # of seconds under sustained load (and with them the replay window after a crash).
         await consumer.maybe_wait_for_commit_to_finish()
-        # Handled inside the current event's context: table writes land on the same (co-)partition.
-        for missed in await pipeline.gaps.missing(event.message):
-            metrics.refetched.labels(agent).inc()
-            await one(missed)
-        await one(event)
+        started = time.perf_counter()
+        items: list[Item[M]] = []
+        handled = []
+        for event in events:
+            for missed in await pipeline.gaps.missing(event.message):
+                refetched.inc()
+                handled.append(missed.message)
+                await accept(missed, event, items)
+            handled.append(event.message)
+            await accept(event, event, items)
+        if items:
+            await handle(items)
+        records_in.inc(len(handled))
+        for message in handled:
+            metrics.handled(message.topic, message.partition, message.offset)
+        latency.observe((time.perf_counter() - started) / len(handled))

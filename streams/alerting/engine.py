@@ -8,6 +8,7 @@ The per-dyad state (window history, alerts already raised) lives in the alert ag
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,8 @@ class DyadAlertState:
     """What the alert agent remembers about one dyad.
 
     ``history`` maps window start (epoch seconds) to its latest count; ``raised`` maps a rule name to the
-    windows it alerted on, each with the offset of the count record that triggered it (to recognise replays).
+    windows it alerted on, each with the offset of the input record that triggered it (the last of its batch for
+    that window), to recognise a replay.
     """
 
     history: dict[float, int] = field(default_factory=dict)
@@ -64,12 +66,14 @@ class Finding:
 
 
 def evaluate(
-    rules: RuleSet, state: DyadAlertState, count: DyadWindowCount, *, offset: int, now: datetime
+    rules: RuleSet, state: DyadAlertState, count: DyadWindowCount, *, offsets: Collection[int], now: datetime
 ) -> list[Alert]:
     """Alerts to publish for this count update; updates ``state`` in place.
 
-    An alert already raised for (rule, window) is published again only when ``offset`` is the very record that
-    raised it (a replay after a crash, so it is never lost); later updates of that window stay silent.
+    ``offsets`` are the input records that went into this update (a batch may add several to one window). An
+    alert already raised for (rule, window) is published again only when the record that raised it is among
+    them (a replay after a crash, however the replay is batched, so it is never lost); later updates of that
+    window stay silent.
     """
     start = count.window_start.timestamp()
     window_s = (count.window_end - count.window_start).total_seconds()
@@ -77,14 +81,14 @@ def evaluate(
     for rule in rules.rules:
         raised = state.raised.setdefault(rule.name, {})
         if start in raised:
-            if raised[start] == offset:
+            if raised[start] in offsets:
                 alerts.append(_alert(rule, count, _finding(rule, state, count, window_s), now))
             continue
         if count.count < rule.min_count or _cooling_down(raised, start, rules.cooldown_s(rule)):
             continue
         finding = _finding(rule, state, count, window_s)
         if finding is not None:
-            raised[start] = offset
+            raised[start] = max(offsets)
             alerts.append(_alert(rule, count, finding, now))
     state.history[start] = count.count
     state.forget_before(start - rules.history_s - window_s)

@@ -29,12 +29,12 @@ def _count(dyad: str, window: int, n: int, *, topics=None, intensity=0.0) -> Dya
 
 
 def _rules_fired(state, count, offset) -> list[str]:
-    return [a.rule for a in evaluate(RULES, state, count, offset=offset, now=NOW)]
+    return [a.rule for a in evaluate(RULES, state, count, offsets=[offset], now=NOW)]
 
 
 def test_watchlist_fires_once_per_window_with_evidence():
     state = DyadAlertState()
-    alerts = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"military": 1}), offset=1, now=NOW)
+    alerts = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"military": 1}), offsets=[1], now=NOW)
     assert [a.rule for a in alerts] == ["watch:PRK-RUS"]
     alert = alerts[0]
     assert alert.id == alert_id("watch:PRK-RUS", "PRK-RUS", T0)
@@ -46,8 +46,19 @@ def test_watchlist_fires_once_per_window_with_evidence():
 
 def test_replay_of_the_triggering_record_re_emits_the_same_alert():
     state = DyadAlertState()
-    first = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"sanctions": 1}), offset=7, now=NOW)
-    again = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"sanctions": 1}), offset=7, now=NOW)
+    first = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"sanctions": 1}), offsets=[7], now=NOW)
+    again = evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"sanctions": 1}), offsets=[7], now=NOW)
+    assert [a.id for a in again] == [a.id for a in first]
+
+
+def test_a_replay_batched_differently_still_re_emits_the_alert():
+    """First run: records 5–7 in one batch raised the alert (stored as 7). The replay batches 7 with 8–9."""
+    state = DyadAlertState()
+    first = evaluate(RULES, state, _count("PRK-RUS", 0, 3, topics={"sanctions": 3}), offsets=[5, 6, 7], now=NOW)
+    early = evaluate(RULES, state, _count("PRK-RUS", 0, 2, topics={"sanctions": 2}), offsets=[5, 6], now=NOW)
+    again = evaluate(RULES, state, _count("PRK-RUS", 0, 5, topics={"sanctions": 5}), offsets=[7, 8, 9], now=NOW)
+    later = evaluate(RULES, state, _count("PRK-RUS", 0, 6, topics={"sanctions": 6}), offsets=[10], now=NOW)
+    assert [a.rule for a in first] == ["watch:PRK-RUS", "first-seen"] and early == [] and later == []
     assert [a.id for a in again] == [a.id for a in first]
 
 
@@ -74,9 +85,9 @@ def test_first_seen_then_quiet_while_the_dyad_has_history():
 def test_spike_against_the_dyads_own_baseline():
     state = DyadAlertState()
     for w in range(8):
-        evaluate(RULES, state, _count("DEU-FRA", w, 1), offset=w, now=NOW)
+        evaluate(RULES, state, _count("DEU-FRA", w, 1), offsets=[w], now=NOW)
     assert "spike" not in _rules_fired(state, _count("DEU-FRA", 8, 3), 100)
-    alerts = evaluate(RULES, state, _count("DEU-FRA", 9, 9), offset=101, now=NOW)
+    alerts = evaluate(RULES, state, _count("DEU-FRA", 9, 9), offsets=[101], now=NOW)
     spike = next(a for a in alerts if a.rule == "spike")
     assert spike.expected is not None and spike.expected < 2 and spike.observed == 9
     assert "Poisson" in spike.reason
@@ -90,9 +101,9 @@ def test_escalation_on_low_mean_intensity():
 
 def test_state_round_trips_and_forgets_old_windows():
     state = DyadAlertState()
-    evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"military": 1}), offset=1, now=NOW)
+    evaluate(RULES, state, _count("PRK-RUS", 0, 1, topics={"military": 1}), offsets=[1], now=NOW)
     assert DyadAlertState.from_dict(state.to_dict()) == state
-    evaluate(RULES, state, _count("PRK-RUS", 4 * 24 * 3, 1), offset=2, now=NOW)  # three days later
+    evaluate(RULES, state, _count("PRK-RUS", 4 * 24 * 3, 1), offsets=[2], now=NOW)  # three days later
     assert min(state.history) > T0.timestamp()
 
 

@@ -59,8 +59,8 @@ def _count(window: int, n: int) -> DyadWindowCount:
 
 async def test_an_alert_is_sent_once_and_the_state_is_stored():
     step, app, producer = _step()
-    await step.on_count("count", _count(0, 1), partition=2, offset=10)
-    await step.on_count("count", _count(0, 2), partition=2, offset=11)
+    await step.on_count("count", _count(0, 1), partition=2, offsets=[10])
+    await step.on_count("count", _count(0, 2), partition=2, offsets=[11])
     assert [(t, Alert.from_bytes(v).rule) for t, _, v in producer.sent] == [("t.alerts", "watch:PRK-RUS")]
     stored = app.tables["dyad-alert-state"]["PRK-RUS"]
     assert stored["raised"] == {"watch:PRK-RUS": {str(T0.timestamp()): 10}}
@@ -68,9 +68,9 @@ async def test_an_alert_is_sent_once_and_the_state_is_stored():
 
 async def test_a_revoked_partition_is_read_back_from_the_table():
     step, app, producer = _step()
-    await step.on_count("count", _count(0, 1), partition=2, offset=10)
+    await step.on_count("count", _count(0, 1), partition=2, offsets=[10])
     # Another worker owned the partition meanwhile and recorded the replay of offset 10 as already handled.
     app.tables["dyad-alert-state"]["PRK-RUS"] = {"history": {}, "raised": {"watch:PRK-RUS": {str(T0.timestamp()): 99}}}
     step.forget({2})
-    await step.on_count("count", _count(0, 1), partition=2, offset=10)
+    await step.on_count("count", _count(0, 1), partition=2, offsets=[10])
     assert len(producer.sent) == 1  # the table's state (raised by offset 99) was used, not the stale cached one
