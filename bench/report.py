@@ -142,6 +142,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "a baseline measured in the same run on the same machine: these machines are shared and noisy, so the",
         "ratios are what hold. Benchmarks never run in the test suite (`tests/unit/test_bench_harness.py` only",
         "checks that the harness works on a tiny input).",
+        *_reused_lines(results),
         "",
         "## Machine",
         "",
@@ -174,6 +175,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         f"| {_q(lat.get('count'))} | — | — | p99 < 1,000 ms |",
         f"| latency article → alert, p50 / p95 / p99 (n = {(lat.get('alert') or {}).get('n', 0)}) "
         f"| {_q(lat.get('alert'))} | — | — | — |",
+        *_context_rows(results.get("latency_context")),
         f"| worker RSS after {mem.get('articles', 0):,} articles | {_fmt(mem.get('worker_rss_mb_at_end'), ' MB')} "
         f"| after the first sample: {_fmt((mem.get('rss_samples') or [[0, None]])[0][1], ' MB')} | — | < 400 MB |",
         f"| classifier alone, reuters_dev, one core | {_fmt(cls.get('classifier_articles_per_s'), '/s')} "
@@ -217,6 +219,26 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "Raw results: [benchmarks.json](benchmarks.json).",
     ]
     (out / "benchmarks.md").write_text("\n".join(lines) + "\n")
+
+
+def _reused_lines(results: dict[str, Any]) -> list[str]:
+    """Say which sections come from an earlier run (``bench.run --reuse``), and which run."""
+    return [
+        f"The **{section}** figures come from the run started {run['started']} with `{run['command']}`."
+        for section, run in results.get("reused", {}).items()
+    ]
+
+
+def _context_rows(ctx: dict[str, Any] | None) -> list[str]:
+    """The latency run at a rate one worker sustains: what batching and commits add when there is no backlog."""
+    if not ctx:
+        return []
+    return [
+        f"| the same at {ctx['rate_target']:g}/s (achieved {_fmt(ctx.get('rate_achieved'), '/s')}), article → count "
+        f"| {_q(ctx.get('count'))} | — | — | context |",
+        f"| the same at {ctx['rate_target']:g}/s, article → alert (n = {(ctx.get('alert') or {}).get('n', 0)}) "
+        f"| {_q(ctx.get('alert'))} | — | — | context |",
+    ]
 
 
 def _q(q: dict | None) -> str:

@@ -22,10 +22,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--memory-articles", type=int, default=1_000_000, help="Memory run input size.")
     parser.add_argument("--latency-rate", type=float, default=500.0)
     parser.add_argument("--latency-seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--context-rate", type=float, default=200.0,
+        help="A second latency run at this rate, one worker sustains it (0: skip); shows latency without a backlog.",
+    )
     parser.add_argument("--classifier-limit", type=int, default=None, help="reuters_dev rows for the classifier run.")
     parser.add_argument("--out", type=Path, default=DOCS, help="Where benchmarks.md/.json/.png go.")
     parser.add_argument(
         "--skip", action="append", default=[], choices=["classifier", "throughput", "latency", "memory", "scaleout"]
+    )
+    parser.add_argument(
+        "--reuse", type=Path, default=None,
+        help="results.json of an earlier run: skipped sections are taken from it (and the report says so).",
     )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -53,14 +61,36 @@ def main(argv: list[str] | None = None) -> dict:
         if "latency" not in args.skip:
             print(f"latency at {args.latency_rate:g} articles/s for {args.latency_seconds:g}s …", flush=True)
             results["latency"] = pipeline_bench.latency(bootstrap, rate=args.latency_rate, seconds=args.latency_seconds)
+            if args.context_rate:
+                print(f"latency at {args.context_rate:g} articles/s …", flush=True)
+                results["latency_context"] = pipeline_bench.latency(
+                    bootstrap, rate=args.context_rate, seconds=args.latency_seconds, prefix="latctx"
+                )
         if "memory" not in args.skip:
             print(f"worker memory over {args.memory_articles:,} articles …", flush=True)
             results["memory"] = pipeline_bench.memory(bootstrap, args.memory_articles)
+    if args.reuse:
+        reuse(results, json.loads(args.reuse.read_text()), args.skip)
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
     from bench.report import write_report
 
     write_report(results, args.out)
     return results
+
+
+SECTIONS = {"classifier": ["classifier"], "throughput": ["throughput"], "scaleout": ["scaleout"],
+            "latency": ["latency", "latency_context"], "memory": ["memory"]}
+
+
+def reuse(results: dict, earlier: dict, skipped: list[str]) -> None:
+    """Fill the skipped sections from an earlier run's results, noting which run each came from."""
+    for name in skipped:
+        for section in SECTIONS[name]:
+            if section in earlier and section not in results:
+                results[section] = earlier[section]
+                results.setdefault("reused", {})[section] = {
+                    "started": earlier.get("started"), "command": earlier.get("command"),
+                }
 
 
 if __name__ == "__main__":

@@ -59,3 +59,19 @@ def test_demo_articles_are_valid_and_in_event_time_order():
     times = [a.published_at for a in articles]
     assert times == sorted(times) and start <= times[0] and times[-1] < start + timedelta(hours=1)
     assert [a.id for a in articles] == [a.id for a in demo_articles(20, seed=5, start=start, span=timedelta(hours=1))]
+
+
+def test_sections_reused_from_an_earlier_run_are_named_with_that_run(tmp_path):
+    from bench.run import reuse
+
+    results = {k: RESULTS[k] for k in ("machine", "started", "command", "throughput", "latency")}
+    results["latency_context"] = {**RESULTS["latency"], "rate_target": 200.0}
+    earlier = {"started": "2025-12-31 20:00 UTC", "command": "python -m bench.run --skip throughput",
+               "memory": RESULTS["memory"], "throughput": {"pipeline_articles_per_s": 1.0}}
+    reuse(results, earlier, ["memory", "classifier"])
+    assert results["memory"] == RESULTS["memory"] and results["throughput"] == RESULTS["throughput"]
+    write_report(results, tmp_path)
+    md = (tmp_path / "benchmarks.md").read_text()
+    assert "The **memory** figures come from the run started 2025-12-31 20:00 UTC" in md
+    assert "| the same at 200/s (achieved 499.0/s), article → count | 250 / 385 / 397 ms" in md
+    assert json.loads((tmp_path / "benchmarks.json").read_text())["worker_rss_mb_at_1m"] == 190.0
