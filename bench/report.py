@@ -206,6 +206,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "",
         "## What limits the pipeline",
         "",
+        *_profile_lines(results.get("profile")),
         "The passthrough moves one record per article; the worker, per article, consumes the article and its",
         "dyad events (about 1.5 per article in the demo mix), produces the event, the dyad events, the updated",
         "dyad counts and a changelog record for each of its three tables (dedup, windows, alert state), writes",
@@ -219,6 +220,22 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "Raw results: [benchmarks.json](benchmarks.json).",
     ]
     (out / "benchmarks.md").write_text("\n".join(lines) + "\n")
+
+
+def _profile_lines(prof: dict[str, Any] | None) -> list[str]:
+    """The py-spy breakdown of a busy worker (``bench/worker_profile.py``), as a table."""
+    if not prof:
+        return []
+    return [
+        f"Where a busy worker's time went (`python -m bench.worker_profile`: py-spy sampling the worker for "
+        f"{prof['seconds']:g} s while it worked through a backlog, {prof['articles']:,} articles done, "
+        f"{_fmt(prof['articles_per_s'], '/s')}, {_fmt(prof['articles_per_cpu_s'], '/CPU-s')}):",
+        "",
+        "| stage | share of samples |",
+        "|---|---|",
+        *[f"| {stage} | {pct:.1f} % |" for stage, pct in prof["shares_pct"].items()],
+        "",
+    ]
 
 
 def _reused_lines(results: dict[str, Any]) -> list[str]:

@@ -26,10 +26,12 @@ def main(argv: list[str] | None = None) -> dict:
         "--context-rate", type=float, default=200.0,
         help="A second latency run at this rate, one worker sustains it (0: skip); shows latency without a backlog.",
     )
+    parser.add_argument("--profile-seconds", type=int, default=60, help="py-spy sampling of a busy worker.")
     parser.add_argument("--classifier-limit", type=int, default=None, help="reuters_dev rows for the classifier run.")
     parser.add_argument("--out", type=Path, default=DOCS, help="Where benchmarks.md/.json/.png go.")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["classifier", "throughput", "latency", "memory", "scaleout"]
+        "--skip", action="append", default=[],
+        choices=["classifier", "throughput", "latency", "memory", "scaleout", "profile"],
     )
     parser.add_argument(
         "--reuse", type=Path, default=None,
@@ -66,6 +68,11 @@ def main(argv: list[str] | None = None) -> dict:
                 results["latency_context"] = pipeline_bench.latency(
                     bootstrap, rate=args.context_rate, seconds=args.latency_seconds, prefix="latctx"
                 )
+        if "profile" not in args.skip:
+            from bench import worker_profile
+
+            print(f"where a busy worker's time goes (py-spy, {args.profile_seconds} s) …", flush=True)
+            results["profile"] = worker_profile.profile(bootstrap, 40_000, args.profile_seconds)
         if "memory" not in args.skip:
             print(f"worker memory over {args.memory_articles:,} articles …", flush=True)
             results["memory"] = pipeline_bench.memory(bootstrap, args.memory_articles)
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 SECTIONS = {"classifier": ["classifier"], "throughput": ["throughput"], "scaleout": ["scaleout"],
-            "latency": ["latency", "latency_context"], "memory": ["memory"]}
+            "latency": ["latency", "latency_context"], "memory": ["memory"], "profile": ["profile"]}
 
 
 def reuse(results: dict, earlier: dict, skipped: list[str]) -> None:

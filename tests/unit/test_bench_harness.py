@@ -75,3 +75,20 @@ def test_sections_reused_from_an_earlier_run_are_named_with_that_run(tmp_path):
     assert "The **memory** figures come from the run started 2025-12-31 20:00 UTC" in md
     assert "| the same at 200/s (achieved 499.0/s), article → count | 250 / 385 / 397 ms" in md
     assert json.loads((tmp_path / "benchmarks.json").read_text())["worker_rss_mb_at_1m"] == 190.0
+
+
+def test_worker_profile_groups_py_spy_stacks_by_stage(tmp_path):
+    from bench.worker_profile import shares
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text(
+        "run (a.py:1);handle (streams/agents/classify.py:70);classify (streams/classifier/core.py:9) 6\n"
+        "run (a.py:1);Fetcher._fetcher (faust/transport/consumer.py:177) 3\n"
+        "run (a.py:1);select (selectors.py:468) 1\n"
+    )
+    assert shares(raw) == {"classifier": 60.0, "Kafka fetch + Faust dispatch": 30.0, "idle (event loop waiting)": 10.0}
+    results = {k: RESULTS[k] for k in ("machine", "started", "command")}
+    results["profile"] = {"articles": 900, "seconds": 60.0, "articles_per_s": 15.0, "articles_per_cpu_s": 20.0,
+                          "shares_pct": shares(raw)}
+    write_report(results, tmp_path)
+    assert "| classifier | 60.0 % |" in (tmp_path / "benchmarks.md").read_text()

@@ -18,7 +18,8 @@ from streams.kafka_clients import make_producer
 from streams.settings import Settings
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+def wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Generous: the first test of a session meets fresh topics whose leaders are still being elected."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
