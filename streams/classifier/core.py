@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import itemgetter
 
 from schemas.event import ClassifiedEvent
 from streams.classifier.actors import Mention, resolve, rule_us_business
@@ -23,7 +25,7 @@ from streams.classifier.event_types import (
 )
 from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
-from streams.classifier.keyword_scanner import KeywordScanner
+from streams.classifier.keyword_scanner import KeywordScanner, Match, build_automaton
 from streams.classifier.sentences import iter_sentence_spans
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics
@@ -81,10 +83,12 @@ class Classifier:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or get_gazetteer()
         self.cues = load_cues()
-        # One automaton pass finds the event cues in the key sentences and the topics in the opening of the story.
+        # One scanner finds the event cues in the key sentences and the topics in the opening of the story; its
+        # prefixes are searched in the same automaton pass as the gazetteer's keys.
         self.scanner = KeywordScanner(
             cue_patterns(self.cues.cues) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES}
         )
+        self._shared = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
 
     # ------------------------------------------------------------------ fast path
@@ -97,7 +101,8 @@ class Classifier:
         notes = result.explanation
         if prep.truncated:
             notes.append(f"input truncated to {MAX_INPUT_CHARS} characters of text (cap)")
-        mentions, dropped = resolve(prep, self.gazetteer, published)
+        found = self._shared.find(prep.lower)
+        mentions, dropped = resolve(prep, self.gazetteer, published, self._shared.gazetteer_matches(found))
         if explain:
             for d in dropped[:8]:
                 notes.append(f"ignored '{d.text}' @{d.start}: {d.rule}")
@@ -177,9 +182,9 @@ class Classifier:
         for rank, s in enumerate(key_sentences[:KEY_SENTENCES]):
             regions.append((spans[s][0], spans[s][1], -RANK_PENALTY * rank))
         lower = prep.lower
-        cue_hits, topic_hits = self.scanner.scan_zones(
-            lower, [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
-        )
+        zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
+        end = max(zones[0][1], zones[1][1])
+        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self._shared.scanner_matches(found, end))
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
             result.event_type = hit.cue.event_type
@@ -269,18 +274,21 @@ def _aggregate(mentions: list[Mention]) -> list[ActorResult]:
             by_code[m.code] = [m]
         else:
             group.append(m)
+    # List comprehensions, not generators, inside: a generator costs a frame switch per mention.
     actors = [
         ActorResult(
             code,
-            list(dict.fromkeys(m.alias.text for m in ms))[:32],
+            list(dict.fromkeys([m.alias.text for m in ms]))[:32],
             [(m.start, m.end) for m in ms[:64]],
             len(ms),
-            sum(m.alias.weight for m in ms),
+            sum([m.alias.weight for m in ms]),
         )
         for code, ms in by_code.items()
     ]
     # Strongest evidence first; first mention breaks ties (dict keeps insertion order, sort is stable).
-    return sorted(actors, key=lambda a: -a.weight)
+    if len(actors) > 1:
+        actors.sort(key=lambda a: -a.weight)
+    return actors
 
 
 def _dyad_result(e: DyadEvidence) -> DyadResult:
@@ -298,6 +306,44 @@ def _assign_roles(result: Analysis) -> None:
         r = roles.get(a.code)
         if r:
             a.role = "both" if len(r) == 2 else next(iter(r))
+
+
+class SharedPass:
+    """The gazetteer's keys and the cue scanner's prefixes in one automaton, so that an article is read once.
+
+    Pattern ``i`` below the gazetteer's key count is the gazetteer's key ``i``; the scanner's prefixes that are no
+    gazetteer key follow. A pattern may be both: ``_scanner_of[i]`` is its index among the scanner's prefixes, or -1.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, scanner: KeywordScanner) -> None:
+        keys = [e.key for e in gazetteer.by_index]
+        self._gazetteer_keys = len(keys)
+        index = {key: i for i, key in enumerate(keys)}
+        scanner_of = [-1] * len(keys)
+        for j, prefix in enumerate(scanner.prefixes):
+            i = index.get(prefix)
+            if i is None:
+                i = index[prefix] = len(keys)
+                keys.append(prefix)
+                scanner_of.append(-1)
+            scanner_of[i] = j
+        self._scanner_of = scanner_of
+        self._automaton = build_automaton(keys)
+
+    def find(self, lower: str) -> list[Match]:
+        return self._automaton.find_matches_as_indexes(lower, overlapping=True)
+
+    def gazetteer_matches(self, found: list[Match]) -> list[Match]:
+        """The matches of gazetteer keys, for :func:`~streams.classifier.actors.resolve`."""
+        count = self._gazetteer_keys
+        return [m for m in found if m[0] < count]
+
+    def scanner_matches(self, found: list[Match], end: int) -> list[Match]:
+        """The matches of scanner prefixes ending by ``end``, for :meth:`KeywordScanner.scan_zones` in zones that end
+        there: a prefix running past a zone cannot start a hit in it. ``found`` is in the order of match ends."""
+        scanner_of = self._scanner_of
+        found = found[: bisect_right(found, end, key=itemgetter(2))]
+        return [(j, start, stop) for i, start, stop in found if (j := scanner_of[i]) >= 0]
 
 
 _lock = threading.Lock()

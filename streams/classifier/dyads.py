@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from schemas.base import make_dyad
 from streams.classifier.actors import Mention
-from streams.classifier.keyword_scanner import KeywordScanner
+from streams.classifier.keyword_scanner import search_word_start
 
 _COORDINATION_RE = re.compile(
     r"^(?:\s*(?:,|and|&|or|as well as|plus|nor|along with|together with|/|'s? and|the|"
@@ -23,14 +23,9 @@ _HYPHEN_PAIR_RE = re.compile(r"^\s*[-/]\s*$")
 _FRONTED_PARTICIPLE_RE = re.compile(r"^\W*[A-Za-z]+ing\s+(?:the\s+)?$")
 # A state first named inside a subordinate clause ("... after U.S. officials alleged", "if war starts in Iraq",
 # "whose ties with Tehran") is a bystander of the main event.
-_SUBORDINATE = KeywordScanner(
-    [
-        (
-            "subordinate",
-            r"\b(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|"
-            r"while|whom|who|whose|which|where|until|although)\b",
-        )
-    ]
+_SUBORDINATE_RE = re.compile(  # searched with search_word_start: it opens a word
+    r"(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|"
+    r"while|whom|who|whose|which|where|until|although)\b"
 )
 # "..., expected to be joined later by Italian and German vessels": side by side, not against each other.
 _JOINED_RE = re.compile(
@@ -136,7 +131,7 @@ def build_dyads(
         groups = [_first_of_each_state(g) for g in groups]
         coordinated = {(m1.code, m2.code) for g in groups for m1 in g for m2 in g}
         subject = {m.code for m in groups[0]}
-        sub = _SUBORDINATE.first(text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
+        sub = search_word_start(_SUBORDINATE_RE, text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
         sub_at = sub.start() if sub else len(text)
         seen: set[tuple[str, str]] = set()
         for i, g1 in enumerate(groups):

@@ -66,7 +66,7 @@ def build_event(
             "source": (source or "adhoc")[:200],
             "url": url[:2048] if url else None,
             "title": _one_line(prep.cleaned[: prep.title_end])[:MAX_TITLE_CHARS],
-            "snippet": _one_line(prep.cleaned[body : body + SNIPPET_CHARS * 4])[:SNIPPET_CHARS],
+            "snippet": _snippet(prep.cleaned, body),
             "published_at": published_at.astimezone(UTC),
             "actors": [
                 _assemble(
@@ -111,6 +111,18 @@ def build_event(
 def safe_id(article_id: object) -> str:
     value = _ID_BAD_RE.sub("_", str(article_id or "adhoc"))[:128]
     return value or "adhoc"
+
+
+def _snippet(cleaned: str, body: int) -> str:
+    """The first ``SNIPPET_CHARS`` of the body on one line, from at most ``SNIPPET_CHARS * 4`` characters of it.
+
+    The one-line form of a prefix is a prefix of the one-line form of the whole, so when a short prefix already
+    gives enough characters the rest of the window need not be split into words.
+    """
+    line = _one_line(cleaned[body : body + SNIPPET_CHARS + SNIPPET_CHARS // 4])
+    if len(line) < SNIPPET_CHARS:
+        line = _one_line(cleaned[body : body + SNIPPET_CHARS * 4])
+    return line[:SNIPPET_CHARS]
 
 
 def _one_line(text: str) -> str:

@@ -110,6 +110,39 @@ def _expand(pattern: str) -> tuple[list[str], bool]:
 Hit = tuple[str, re.Match[str]]
 
 
+def search_word_start(
+    pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None
+) -> re.Match[str] | None:
+    """The leftmost match of ``\\b`` + ``pattern`` in ``text[start:end]``, found without the leading ``\\b``.
+
+    ``pattern`` opens on word characters: without ``\\b`` first, ``re`` skips ahead to the characters a match can
+    start with instead of trying every position, and the word start is checked here. Over a sentence this beats a
+    :class:`KeywordScanner` pass, which pays an automaton call and then a regex per prefix found.
+    """
+    end = len(text) if end is None else end
+    while (m := pattern.search(text, start, end)) is not None:
+        pos = m.start()
+        if not pos or not (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+            return m
+        start = pos + 1
+    return None
+
+
+Match = tuple[int, int, int]
+"""An automaton match: (pattern index, start, end)."""
+
+
+def build_automaton(keys: list[str]) -> ahocorasick_rs.AhoCorasick:
+    """Every occurrence of every key, overlapping (a longer match that fails a check must leave its shorter ones).
+
+    The contiguous NFA, not the DFA: the DFA wins a tight loop, but the gazetteer's takes 12 MB against 1 MB and
+    falls out of the CPU cache while the rest of an article is analysed, so the NFA is faster in the pipeline.
+    """
+    return ahocorasick_rs.AhoCorasick(
+        keys, matchkind=ahocorasick_rs.MATCHKIND_STANDARD, implementation=ahocorasick_rs.Implementation.ContiguousNFA
+    )
+
+
 class KeywordScanner:
     """Scan text for many named regexes; each hit is (name, match). Matches must start at a word boundary.
 
@@ -135,16 +168,9 @@ class KeywordScanner:
         self._zone_of = zones
         # Pattern index -> the regexes anchored on that prefix. Overlapping search: a prefix inside a longer one
         # ("trade" in "free-trade") is a hit of its own, as every regex would find it.
+        self.prefixes = list(anchored)
         self._anchored = [tuple(items) for items in anchored.values()]
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(
-                list(anchored),
-                matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
-                implementation=ahocorasick_rs.Implementation.DFA,
-            )
-            if anchored
-            else None
-        )
+        self._automaton = build_automaton(self.prefixes) if anchored else None
         self._residual = re.compile(r"\b(?:" + "|".join(residual) + ")") if residual else None
         self.residual_count = len(residual)
 
@@ -153,19 +179,27 @@ class KeywordScanner:
         end = len(lower) if end is None else end
         return [hit for hits in self.scan_zones(lower, [(start, end)] * self.zone_count) for hit in hits]
 
-    def scan_zones(self, lower: str, zones: list[tuple[int, int]]) -> list[list[Hit]]:
-        """Hits per zone: zone ``z``'s patterns matched in ``lower[zones[z][0]:zones[z][1]]``."""
+    def scan_zones(self, lower: str, zones: list[tuple[int, int]], found: list[Match] | None = None) -> list[list[Hit]]:
+        """Hits per zone: zone ``z``'s patterns matched in ``lower[zones[z][0]:zones[z][1]]``.
+
+        ``found`` holds the matches of :attr:`prefixes` in ``lower`` (index into :attr:`prefixes`, start, end), at
+        least those ending inside a zone, when an automaton pass shared with other keys has found them; None runs this
+        scanner's own pass. A prefix running past a zone's end is no hit either way: its regex cannot match there.
+        """
         out: list[list[Hit]] = [[] for _ in zones]
         live = [(start, end) for start, end in zones if end > start]
         if not live:
             return out
-        lo = min(start for start, _ in live)
-        hi = max(end for _, end in live)
         if self._automaton is not None:
+            if found is None:
+                lo = min(start for start, _ in live)
+                hi = max(end for _, end in live)
+                region = lower if lo == 0 and hi >= len(lower) else lower[lo:hi]
+                found = self._automaton.find_matches_as_indexes(region, overlapping=True)
+                if lo:
+                    found = [(idx, pos + lo, end) for idx, pos, end in found]
             anchored = self._anchored
-            region = lower if lo == 0 and hi >= len(lower) else lower[lo:hi]
-            for idx, pos, _ in self._automaton.find_matches_as_indexes(region, overlapping=True):
-                pos += lo
+            for idx, pos, _ in found:
                 if pos and lower[pos - 1].isalnum():
                     continue
                 for name, compiled, zone in anchored[idx]:
@@ -181,11 +215,3 @@ class KeywordScanner:
                     if self._zone_of.get(name, 0) == zone:
                         out[zone].append((name, m))
         return out
-
-    def first(self, lower: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
-        """The leftmost match of any pattern (as ``re.search`` of their alternation would find, at word starts)."""
-        best: re.Match[str] | None = None
-        for _, m in self.scan(lower, start, end):
-            if best is None or m.start() < best.start():
-                best = m
-        return best

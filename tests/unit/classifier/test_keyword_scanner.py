@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from streams.classifier.keyword_scanner import KeywordScanner, literal_prefixes
+import re
+
+from streams.classifier.keyword_scanner import KeywordScanner, build_automaton, literal_prefixes, search_word_start
 
 
 def test_literal_prefixes() -> None:
@@ -38,11 +40,40 @@ def test_zones_find_what_separate_scanners_find() -> None:
         assert got == want, zones
 
 
-def test_first_is_the_leftmost_match() -> None:
-    scanner = KeywordScanner([("s", r"\b(?:after|while|as (?:the|a))\b")])
+def test_zones_from_a_shared_pass_find_what_the_own_pass_finds() -> None:
+    cues = [("t", r"threat(?:en|ened)?\b"), ("a", r"(?:big )?aid\b|aid\b")]
+    topics = [("topic:trade", r"(?:trade|trading|free-trade)\b")]
+    scanner = KeywordScanner(cues + topics, zones={"topic:trade": 1})
+    keys = ["free", "talks", *scanner.prefixes]  # other keys first, as in the classifier's shared automaton
+    text = "free-trade talks: they threatened a big aid cut. trading threatened aid; free-trade"
+    found = [
+        (idx - 2, start, end)
+        for idx, start, end in build_automaton(keys).find_matches_as_indexes(text, overlapping=True)
+        if idx >= 2
+    ]
+    for zones in ([(0, 30), (0, 60)], [(10, 48), (0, 12)], [(0, 0), (5, len(text))], [(49, 60), (0, len(text))]):
+        shared, own = scanner.scan_zones(text, zones, found), scanner.scan_zones(text, zones)
+        assert [[(n, m.span()) for n, m in hits] for hits in shared] == [
+            [(n, m.span()) for n, m in hits] for hits in own
+        ], zones
+
+
+def test_search_word_start_is_the_leftmost_match_at_a_word_start() -> None:
+    pattern = re.compile(r"(?:after|while|as (?:the|a))\b")
     text = "He left while it rained, after the talks, as the sun set"
-    m = scanner.first(text)
+    m = search_word_start(pattern, text)
     assert m is not None and m.group() == "while"
-    m = scanner.first(text, 20)
+    m = search_word_start(pattern, text, 20)
     assert m is not None and m.group() == "after"
-    assert scanner.first("meanwhile, whilst") is None
+    assert search_word_start(pattern, "meanwhile, whilst, _while") is None
+    assert search_word_start(pattern, text, 0, 12) is None
+
+
+def test_search_word_start_equals_a_leading_word_boundary() -> None:
+    pattern = re.compile(r"(?:after|while|as (?:the|a))\b")
+    bounded = re.compile(r"\b" + pattern.pattern)
+    text = "x_while 2while éwhile (while) meanwhile as the end: after.As the"
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1, 7):
+            got, want = search_word_start(pattern, text, start, end), bounded.search(text, start, end)
+            assert (got and got.span()) == (want and want.span()), (start, end)
