@@ -1,4 +1,4 @@
-"""Pure window logic of the count agent: which window an event falls in, the idempotent tally, and expiry.
+"""Pure window logic of the count agent: which window an event falls in, and the idempotent tally.
 
 No Faust import: the agent only stores what these functions return. The tally remembers the article ids it
 has counted, so replaying an event after a crash (at-least-once delivery) never counts it twice.
@@ -6,8 +6,6 @@ has counted, so replaying an event after a crash (at-least-once delivery) never 
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -114,49 +112,3 @@ class WindowTally:
 
 def _bump(counter: dict[str, int], key: str) -> None:
     counter[key] = counter.get(key, 0) + 1
-
-
-class ExpiryIndex:
-    """Per-partition event-time watermark and a heap of keys by expiry time.
-
-    The watermark is the newest event time seen on a partition; a key expires once the watermark passes its
-    expiry time. Kept in memory and rebuilt from the store after a restart or a rebalance (``rebuild``).
-    """
-
-    def __init__(self) -> None:
-        self._heaps: dict[int, list[tuple[float, str]]] = defaultdict(list)
-        self._watermarks: dict[int, float] = {}
-        self._indexed: set[int] = set()
-
-    def is_indexed(self, partition: int) -> bool:
-        return partition in self._indexed
-
-    def rebuild(self, partition: int, entries: list[tuple[str, float, float]]) -> None:
-        """Index ``(key, event_time, expires_at)`` entries found in the store for ``partition``."""
-        heap = [(expires_at, key) for key, _, expires_at in entries]
-        heapq.heapify(heap)
-        self._heaps[partition] = heap
-        self._watermarks[partition] = max((t for _, t, _ in entries), default=float("-inf"))
-        self._indexed.add(partition)
-
-    def forget(self, partition: int) -> None:
-        """Drop a revoked partition; it is rebuilt from the store if it comes back."""
-        self._heaps.pop(partition, None)
-        self._watermarks.pop(partition, None)
-        self._indexed.discard(partition)
-
-    def watermark(self, partition: int) -> float:
-        return self._watermarks.get(partition, float("-inf"))
-
-    def observe(self, partition: int, event_time: float) -> None:
-        self._watermarks[partition] = max(self.watermark(partition), event_time)
-
-    def track(self, partition: int, key: str, expires_at: float) -> None:
-        heapq.heappush(self._heaps[partition], (expires_at, key))
-
-    def pop_expired(self, partition: int) -> list[str]:
-        """Keys of ``partition`` whose expiry time the watermark has passed (each returned once)."""
-        heap, now, out = self._heaps[partition], self.watermark(partition), []
-        while heap and heap[0][0] <= now:
-            out.append(heapq.heappop(heap)[1])
-        return out

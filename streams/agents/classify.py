@@ -45,7 +45,7 @@ def classify_article(classifier: Classifier, article: RawArticle) -> ClassifiedE
 
 def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
     horizon_s = pipeline.settings.dedup_horizon_days * 86400.0
-    seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s))
+    seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s), horizon_s)
 
     def is_duplicate(item: Item[RawArticle]) -> bool:
         """Judge the article against the dedup memory and remember this sighting (in the item's partition)."""
@@ -58,7 +58,7 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
             seen.advance(message.partition, message.timestamp)
             return True
         # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
-        seen.put(item.value.id, current.to_dict(), is_new=stored is None)
+        seen.put(item.value.id, current.to_dict())
         seen.advance(message.partition, message.timestamp)
         return False
 

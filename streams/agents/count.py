@@ -32,10 +32,9 @@ def tally_timing(retention_s: float):
 
 @dataclass
 class Touched:
-    """A window a batch updated: its tally, whether the store had it, and the input records that touched it."""
+    """A window a batch updated: its tally, and the input records that touched it."""
 
     tally: WindowTally
-    is_new: bool
     anchor: Any
     offsets: list[int] = field(default_factory=list)
 
@@ -44,7 +43,7 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
     settings = pipeline.settings
     size = timedelta(minutes=settings.window_minutes)
     retention_s = settings.window_retention_days * 86400.0
-    windows = pipeline.expiring_table(app, "dyad-windows", "dyad-events", tally_timing(retention_s))
+    windows = pipeline.expiring_table(app, "dyad-windows", "dyad-events", tally_timing(retention_s), retention_s)
 
     def check(record: DyadEvent, partition: int) -> None:
         """Reject a record from the far future, or one whose window expired already (in event time)."""
@@ -75,9 +74,8 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
                 if window is None:
                     stored = windows.get(key)
                     state = WindowTally.from_dict(stored) if stored else None
-                    window = touched[key] = Touched(
-                        state or WindowTally.empty(record.dyad, bounds, partition), state is None, item.anchor
-                    )
+                    window = touched[key] = Touched(state or WindowTally.empty(record.dyad, bounds, partition),
+                                                    item.anchor)
             # Counted once per article even when replayed; stored and published anyway, so the changelog and
             # dyad-counts catch up with a local store that was ahead of them when the worker died.
             window.tally.add(record)
@@ -92,7 +90,7 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
         for key, window in touched.items():
             partition = window.tally.partition
             with acting_for(window.anchor):
-                windows.put(key, window.tally.to_dict(), is_new=window.is_new)
+                windows.put(key, window.tally.to_dict())
                 count = window.tally.to_count(now)
                 await pipeline.send(AGENT, "dyad-counts", key, count, partition=partition)
                 await alerts.on_count(AGENT, count, partition=partition, offsets=window.offsets)

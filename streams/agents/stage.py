@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from schemas.base import Payload
 from streams.agents.deadletter import Rejected, dead_letter, decode
-from streams.agents.expiring_table import ExpiringTable, Timing
+from streams.agents.expiring_table import ExpiringTable, Timing, rocksdb_partition_items
 from streams.agents.gap_filler import GapFiller
 from streams.alerting.rules import RuleSet
 from streams.metrics import PipelineMetrics
@@ -33,11 +33,13 @@ M = TypeVar("M", bound=BaseModel)
 # memtables and a 2 GiB block cache: the worker's memory grew with every table write until it passed 1 GB. These
 # bound each database to a few MiB; memtables are flushed to disk sooner instead.
 ROCKSDB_OPTIONS = {
-    "write_buffer_size": 2 * 2**20,
+    "write_buffer_size": 1 * 2**20,
     "max_write_buffer_number": 2,
     "target_file_size_base": 8 * 2**20,
-    "block_cache_size": 4 * 2**20,
+    "block_cache_size": 2 * 2**20,
 }
+
+SWEEPS_PER_LIFETIME = 14  # an expired entry stays at most 1/14 of its lifetime longer (dedup: a day)
 
 
 @dataclass
@@ -60,10 +62,13 @@ class Pipeline:
             name, default=None, partitions=self.topics[source].partitions, key_type=str, options=dict(ROCKSDB_OPTIONS)
         )
 
-    def expiring_table(self, app: Any, name: str, source: str, timing: Timing) -> ExpiringTable:
-        table = ExpiringTable(self.table(app, name, source), timing)
-        self.partition_state.append(table)
-        return table
+    def expiring_table(self, app: Any, name: str, source: str, timing: Timing, lifetime_s: float) -> ExpiringTable:
+        """A table whose entries live ``lifetime_s`` of event time; swept for expired ones 14 times per lifetime."""
+        table = self.table(app, name, source)
+        every = lifetime_s / SWEEPS_PER_LIFETIME
+        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=rocksdb_partition_items(table))
+        self.partition_state.append(expiring)
+        return expiring
 
     async def send(
         self,

@@ -12,14 +12,16 @@ from streams.kafka_clients import make_consumer, make_producer
 from streams.settings import Settings
 
 
-async def produce(settings: Settings, suffix: str, records: Iterable[tuple[bytes | None, bytes]]) -> int:
-    """Send (key, value) records to a registry topic; returns how many."""
+async def produce(
+    settings: Settings, suffix: str, records: Iterable[tuple[bytes | None, bytes]], *, timestamp_ms: int | None = None
+) -> int:
+    """Send (key, value) records to a registry topic (record time ``timestamp_ms``, else now); returns how many."""
     producer = make_producer(settings, max_request_size=8 * 1024 * 1024)
     await producer.start()
     n = 0
     try:
         for key, value in records:
-            await producer.send(settings.topic(suffix), key=key, value=value)
+            await producer.send(settings.topic(suffix), key=key, value=value, timestamp_ms=timestamp_ms)
             n += 1
         await producer.flush()
     finally:
@@ -28,11 +30,15 @@ async def produce(settings: Settings, suffix: str, records: Iterable[tuple[bytes
 
 
 async def read_all(settings: Settings, suffix: str) -> list[tuple[bytes | None, bytes | None]]:
-    """Every committed record currently in a topic, up to its end offsets at call time."""
+    """Every committed record currently in a registry topic, up to its end offsets at call time."""
+    return await read_topic(settings, settings.topic(suffix))
+
+
+async def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes | None]]:
+    """Every committed record currently in ``topic`` (any name), up to its end offsets at call time."""
     consumer = make_consumer(settings)
     await consumer.start()
     try:
-        topic = settings.topic(suffix)
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
         if not partitions:
             await consumer._client.force_metadata_update()  # new topics: metadata may not be cached yet

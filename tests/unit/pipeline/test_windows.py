@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from schemas import DyadEvent, EventType, QuadClass
-from streams.windows import ExpiryIndex, WindowTally, window_bounds
+from streams.windows import WindowTally, window_bounds
 
 T0 = datetime(2025, 6, 10, 9, 7, 30, tzinfo=UTC)
 
@@ -41,17 +41,3 @@ def test_tally_survives_its_stored_form():
     assert again == tally
     assert not again.add(_event("a1"))
 
-
-def test_expiry_follows_the_partition_watermark_not_the_clock():
-    index = ExpiryIndex()
-    index.rebuild(0, [("old", 100.0, 200.0)])
-    index.track(0, "new", 500.0)
-    index.track(1, "other", 150.0)
-    assert index.watermark(0) == 100.0
-    assert index.pop_expired(0) == []
-    index.observe(0, 300.0)
-    assert index.pop_expired(0) == ["old"]
-    assert index.pop_expired(0) == []
-    assert index.pop_expired(1) == []  # partition 1 has seen no event time yet
-    index.forget(0)
-    assert not index.is_indexed(0) and index.watermark(0) == float("-inf")
