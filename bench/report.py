@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,28 @@ TARGETS = {
     "latency_p99_ms": ("p99 article → count < 1,000 ms at 500 articles/s", lambda v: v < 1000),
     "worker_rss_mb_at_1m": ("worker RSS < 400 MB at 1,000,000 articles", lambda v: v < 400),
 }
+
+
+# `bench.run --skip` names -> the results sections each one produces.
+SECTIONS = {"classifier": ["classifier"], "throughput": ["throughput"], "scaleout": ["scaleout"],
+            "latency": ["latency", "latency_context"], "memory": ["memory"], "profile": ["profile"]}
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    """A run's results from its benchmarks.json (the ``details``) or a bare results file."""
+    data = json.loads(path.read_text())
+    return data.get("details", data)
+
+
+def reuse(results: dict[str, Any], earlier: dict[str, Any], names: list[str]) -> None:
+    """Fill the named sections that ``results`` lacks from an earlier run's, noting which run each came from."""
+    for name in names:
+        for section in SECTIONS[name]:
+            if section in earlier and section not in results:
+                results[section] = earlier[section]
+                results.setdefault("reused", {})[section] = {
+                    "started": earlier.get("started"), "command": earlier.get("command"),
+                }
 
 
 def verdicts(results: dict[str, Any]) -> list[str]:
@@ -262,3 +285,19 @@ def _q(q: dict | None) -> str:
     if not q:
         return "not measured"
     return f"{q['p50']:,.0f} / {q['p95']:,.0f} / {q['p99']:,.0f} ms"
+
+
+def main() -> None:
+    """``python -m bench.report FIRST.json OTHER.json… --out docs``: one report from runs made side by side."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("runs", nargs="+", type=Path, help="benchmarks.json files; the first is the main run.")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    results = read_results(args.runs[0])
+    for path in args.runs[1:]:
+        reuse(results, read_results(path), list(SECTIONS))
+    write_report(results, args.out)
+
+
+if __name__ == "__main__":
+    main()

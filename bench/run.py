@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bench.bench_cluster import OUT, bench_broker
 from bench.machine import machine_facts
+from bench.report import SECTIONS, read_results, reuse, write_report
 from streams.settings import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
@@ -31,11 +32,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=DOCS, help="Where benchmarks.md/.json/.png go.")
     parser.add_argument(
         "--skip", action="append", default=[],
-        choices=["classifier", "throughput", "latency", "memory", "scaleout", "profile"],
+        choices=list(SECTIONS),
     )
     parser.add_argument(
         "--reuse", type=Path, default=None,
-        help="results.json of an earlier run: skipped sections are taken from it (and the report says so).",
+        help="benchmarks.json (or results.json) of an earlier run: skipped sections are taken from it, and the "
+        "report says so.",
+    )
+    parser.add_argument(
+        "--broker-name", default="kafka", help="Folder of this run's broker under bench/out (runs side by side)."
     )
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict:
         results["classifier"] = classifier_bench.run(args.classifier_limit)
     from bench import pipeline_bench
 
-    with bench_broker() as bootstrap:
+    with bench_broker(args.broker_name) as bootstrap:
         if "throughput" not in args.skip:
             print(f"throughput over {args.articles:,} articles (and the raw passthrough baseline) …", flush=True)
             results["throughput"] = pipeline_bench.throughput(bootstrap, args.articles)
@@ -77,27 +82,10 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"worker memory over {args.memory_articles:,} articles …", flush=True)
             results["memory"] = pipeline_bench.memory(bootstrap, args.memory_articles)
     if args.reuse:
-        reuse(results, json.loads(args.reuse.read_text()), args.skip)
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    from bench.report import write_report
-
+        reuse(results, read_results(args.reuse), args.skip)
+    (OUT / f"{args.broker_name}-results.json").write_text(json.dumps(results, indent=2, default=str))
     write_report(results, args.out)
     return results
-
-
-SECTIONS = {"classifier": ["classifier"], "throughput": ["throughput"], "scaleout": ["scaleout"],
-            "latency": ["latency", "latency_context"], "memory": ["memory"], "profile": ["profile"]}
-
-
-def reuse(results: dict, earlier: dict, skipped: list[str]) -> None:
-    """Fill the skipped sections from an earlier run's results, noting which run each came from."""
-    for name in skipped:
-        for section in SECTIONS[name]:
-            if section in earlier and section not in results:
-                results[section] = earlier[section]
-                results.setdefault("reused", {})[section] = {
-                    "started": earlier.get("started"), "command": earlier.get("command"),
-                }
 
 
 if __name__ == "__main__":

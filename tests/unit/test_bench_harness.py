@@ -62,7 +62,7 @@ def test_demo_articles_are_valid_and_in_event_time_order():
 
 
 def test_sections_reused_from_an_earlier_run_are_named_with_that_run(tmp_path):
-    from bench.run import reuse
+    from bench.report import reuse
 
     results = {k: RESULTS[k] for k in ("machine", "started", "command", "throughput", "latency")}
     results["latency_context"] = {**RESULTS["latency"], "rate_target": 200.0}
@@ -92,3 +92,19 @@ def test_worker_profile_groups_py_spy_stacks_by_stage(tmp_path):
                           "shares_pct": shares(raw)}
     write_report(results, tmp_path)
     assert "| classifier | 60.0 % |" in (tmp_path / "benchmarks.md").read_text()
+
+
+def test_runs_made_side_by_side_merge_into_one_report(tmp_path, monkeypatch):
+    from bench import report
+
+    main_run, memory_run = tmp_path / "main", tmp_path / "memory"
+    write_report({k: v for k, v in RESULTS.items() if k != "memory"}, main_run)
+    write_report({**{k: RESULTS[k] for k in ("machine", "command", "memory")}, "started": "2026-01-01 01:00 UTC"},
+                 memory_run)
+    monkeypatch.setattr("sys.argv", ["report", str(main_run / "benchmarks.json"), str(memory_run / "benchmarks.json"),
+                                     "--out", str(tmp_path / "docs")])
+    report.main()
+    flat = json.loads((tmp_path / "docs" / "benchmarks.json").read_text())
+    assert flat["worker_rss_mb_at_1m"] == 190.0 and flat["pipeline_articles_per_s"] == 2500.0
+    assert "The **memory** figures come from the run started 2026-01-01 01:00 UTC" in (
+        tmp_path / "docs" / "benchmarks.md").read_text()
