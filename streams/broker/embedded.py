@@ -237,10 +237,8 @@ class EmbeddedBroker:
     def _format_once(self, lib: Path, props: Path) -> str:
         """Format the KRaft store on first use; refuse a store formatted for another cluster."""
         meta = self.log_dirs / "meta.properties"
-        if self.cluster_id_file.exists():
-            cluster_id = self.cluster_id_file.read_text().strip()
-        else:
-            cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        known = self.cluster_id_file.exists()
+        cluster_id = self.cluster_id_file.read_text().strip() if known else new_cluster_id()
         if meta.exists():
             found = _read_properties(meta).get("cluster.id")
             if found != cluster_id:
@@ -256,8 +254,7 @@ class EmbeddedBroker:
                 *self._java(lib),
                 "kafka.tools.StorageTool",
                 "format",
-                "-t",
-                cluster_id,
+                f"--cluster-id={cluster_id}",
                 "-c",
                 str(props),
                 "--ignore-formatted",
@@ -343,3 +340,12 @@ def wait_for_metadata(bootstrap: str, *, timeout: float = 30.0) -> None:
             time.sleep(0.2)
     logging.getLogger("aiokafka").setLevel(logging.NOTSET)
     raise BrokerError(f"No Kafka metadata from {bootstrap} within {timeout:.0f}s ({type(last).__name__}: {last})")
+
+
+def new_cluster_id() -> str:
+    """A random KRaft cluster id (base64url of a UUID). Like Kafka's own ``Uuid.randomUuid``, never one starting
+    with '-': command-line tools would read it as an option (it broke 1 start in 64)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
