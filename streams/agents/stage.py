@@ -163,9 +163,9 @@ async def run_stage(
     Batches (up to ``batch_max_records``, waiting at most ``batch_max_wait_ms``) let the handlers write each table
     key and publish each output once per batch instead of once per record. Faust acks a batch's records after
     ``handle`` returns, so no offset is committed before its record was handled. ``handle`` dead-letters the
-    records it cannot use (``Pipeline.reject``); anything else it raises is a bug: Faust logs the crash and
-    restarts the agent. Records Faust skipped on a partition are re-read and put before the record that revealed
-    the gap (see ``gap_filler``).
+    records it cannot use (``Pipeline.reject``); anything else it raises is a bug, logged, and its batch goes to
+    the dead-letter topic as ``agent_error``. Records Faust skipped on a partition are re-read and put before the
+    record that revealed the gap (see ``gap_filler``).
     """
     metrics, settings = pipeline.metrics, pipeline.settings
     max_bytes = settings.max_message_bytes
@@ -178,6 +178,22 @@ async def run_stage(
             items.append(Item(event, decode(model, event.message.value, max_bytes=max_bytes), anchor))
         except Rejected as rejected:
             await pipeline.reject(agent, event, rejected)
+
+    async def handle_safely(items: list[Item[M]]) -> None:
+        """``handle``, and if it fails unexpectedly (a bug), every record of the batch to the dead-letter topic.
+
+        Faust acks a batch whatever happens to it, so a crash here would drop up to a batch of records silently.
+        Records handled before the failure may then be both counted and dead-lettered; re-sending them from the
+        dead-letter topic is harmless (dedup by article id, tallies by article id).
+        """
+        try:
+            await handle(items)
+        except Exception as exc:
+            log.exception("batch failed", extra={"agent": agent, "records": len(items)})
+            rejected = Rejected("agent_error", f"the {agent} agent failed on this record's batch: "
+                                               f"{type(exc).__name__}: {exc}")
+            for item in items:
+                await pipeline.reject(agent, item.event, rejected)
 
     consumer = stream.app.consumer
     async for events in stream.take_events(settings.batch_max_records, within=settings.batch_max_wait_ms / 1000):
@@ -196,7 +212,7 @@ async def run_stage(
             handled.append(event.message)
             await accept(event, event, items)
         if items:
-            await handle(items)
+            await handle_safely(items)
         records_in.inc(len(handled))
         for message in handled:
             metrics.handled(message.topic, message.partition, message.offset)
