@@ -161,7 +161,8 @@ def write_report(results: dict[str, Any], out: Path) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {results['started']} with `{results['command']}` (also `make bench`). Each figure stands beside",
+        f"Measured {results['started']} with `{results['command']}` (`make bench` runs every section at once).",
+        "Each figure stands beside",
         "a baseline measured in the same run on the same machine: these machines are shared and noisy, so the",
         "ratios are what hold. Benchmarks never run in the test suite (`tests/unit/test_bench_harness.py` only",
         "checks that the harness works on a tiny input).",
@@ -265,10 +266,16 @@ def _profile_lines(prof: dict[str, Any] | None) -> list[str]:
 
 def _reused_lines(results: dict[str, Any]) -> list[str]:
     """Say which sections come from an earlier run (``bench.run --reuse``), and which run."""
-    return [
+    reused = results.get("reused", {})
+    lines = [
         f"The **{section}** figures come from the run started {run['started']} with `{run['command']}`."
-        for section, run in results.get("reused", {}).items()
+        for section, run in reused.items()
     ]
+    if reused:
+        lines.append("Where runs overlapped in time they competed for the same cores: their absolute rates are lower "
+                     "than on a quiet machine, the per-CPU-second figures and same-run ratios less so. Merged with "
+                     "`python -m bench.report MAIN/benchmarks.json OTHER/benchmarks.json --out docs`.")
+    return lines
 
 
 def _context_rows(ctx: dict[str, Any] | None) -> list[str]:
