@@ -48,6 +48,12 @@ async def produce(settings: Settings, articles: Iterator[RawArticle]) -> int:
     return sent
 
 
+def fill_backlog(settings: Settings, n: int) -> None:
+    """The throughput input: ``n`` demo-mix articles on the articles topic, event time over the last 24 h."""
+    now = datetime.now(UTC)
+    asyncio.run(produce(settings, demo_articles(n, seed=1, start=now - timedelta(hours=24), span=timedelta(hours=24))))
+
+
 def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS) -> int:
     """Records the worker group has not yet committed on its input topics."""
     topics = [settings.topic(t) for t in inputs]
@@ -57,8 +63,7 @@ def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS) -> int:
 def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput", with_baseline: bool = True) -> dict:
     """Articles/s from a pre-filled articles topic to settled dyad counts, and the passthrough of the same topic."""
     settings = bench_settings(bootstrap, prefix)
-    now = datetime.now(UTC)
-    asyncio.run(produce(settings, demo_articles(n, seed=1, start=now - timedelta(hours=24), span=timedelta(hours=24))))
+    fill_backlog(settings, n)
     result: dict = {"articles": n, "workers": workers}
     if with_baseline:
         copy = f"{prefix}.passthrough-copy"

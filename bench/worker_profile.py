@@ -8,16 +8,14 @@ Run: ``python -m bench.worker_profile [--articles N] [--seconds S]`` (it starts 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.bench_cluster import OUT, WorkerProcess, bench_broker, bench_settings, wait_until
-from bench.pipeline_bench import demo_articles, lag, produce
+from bench.pipeline_bench import fill_backlog, lag
 
 PY_SPY = str(Path(sys.executable).parent / "py-spy")
 
@@ -60,8 +58,7 @@ def shares(raw: Path) -> dict[str, float]:
 def profile(bootstrap: str, n: int, seconds: int, *, prefix: str = "prof") -> dict:
     """Fill ``n`` articles, start a worker, sample it for ``seconds`` while it works through them."""
     settings = bench_settings(bootstrap, prefix)
-    now = datetime.now(UTC)
-    asyncio.run(produce(settings, demo_articles(n, seed=1, start=now - timedelta(hours=24), span=timedelta(hours=24))))
+    fill_backlog(settings, n)
     worker = WorkerProcess(settings)
     raw = OUT / f"{prefix}-py-spy.txt"
     try:

@@ -54,13 +54,12 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
         current = Sighting(message.partition, message.offset, message.timestamp)
         stored = seen.get(item.value.id)
         previous = Sighting.from_dict(stored) if stored else None
-        if judge(previous, current, horizon_s) is Verdict.DUPLICATE:
-            seen.advance(message.partition, message.timestamp)
-            return True
-        # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
-        seen.put(item.value.id, current.to_dict())
+        duplicate = judge(previous, current, horizon_s) is Verdict.DUPLICATE
+        if not duplicate:
+            # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
+            seen.put(item.value.id, current.to_dict())
         seen.advance(message.partition, message.timestamp)
-        return False
+        return duplicate
 
     async def handle(items: list[Item[RawArticle]]) -> None:
         for item in items:

@@ -9,11 +9,12 @@ window costs one table write and one record per batch instead of one per article
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from schemas import DyadEvent
 from schemas.base import utc_now
+from schemas.dyad_count import window_key
 from streams.agents.alert import AlertStep
 from streams.agents.deadletter import Rejected
 from streams.agents.stage import Item, Pipeline, acting_for, run_stage
@@ -45,11 +46,10 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
     retention_s = settings.window_retention_days * 86400.0
     windows = pipeline.expiring_table(app, "dyad-windows", "dyad-events", tally_timing(retention_s), retention_s)
 
-    def check(record: DyadEvent, partition: int) -> None:
-        """Reject a record from the far future, or one whose window expired already (in event time)."""
+    def check(record: DyadEvent, end: datetime, partition: int) -> None:
+        """Reject a record from the far future, or one whose window (ending ``end``) expired already (event time)."""
         if record.published_at > utc_now() + FUTURE_TOLERANCE:
             raise Rejected("future_timestamp", f"published_at {record.published_at.isoformat()} is in the future")
-        end = window_bounds(record.published_at, size)[1]
         if end.timestamp() + retention_s <= windows.watermark(partition):
             raise Rejected(
                 "late", f"the window ending {end.isoformat()} is older than the {settings.window_retention_days}-day "
@@ -63,13 +63,13 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
             record, partition = item.value, item.partition
             with acting_for(item.anchor):
                 windows.prepare(partition)
+                bounds = window_bounds(record.published_at, size)
                 try:
-                    check(record, partition)
+                    check(record, bounds[1], partition)
                 except Rejected as rejected:
                     await pipeline.reject(AGENT, item.event, rejected)
                     continue
-                bounds = window_bounds(record.published_at, size)
-                key = f"{record.dyad}@{bounds[0].isoformat()}"
+                key = window_key(record.dyad, bounds[0])
                 window = touched.get(key)
                 if window is None:
                     stored = windows.get(key)

@@ -13,6 +13,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from schemas import RawArticle
 from schemas.article import article_id
 from schemas.base import utc_now
+from schemas.dyad_count import window_key
 from streams.windows import window_bounds
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.conftest import fresh_settings
@@ -55,7 +56,7 @@ def test_old_windows_and_sightings_are_swept_and_late_records_dead_lettered(kafk
     settings = fresh_settings(kafka_broker.bootstrap, tmp_path / "var", window_retention_days=1, dedup_horizon_days=1)
     worker = start_worker(settings, env={"DYADWATCH_WINDOW_RETENTION_DAYS": "1", "DYADWATCH_DEDUP_HORIZON_DAYS": "1"})
     old = utc_now() - timedelta(days=3)
-    old_key = f"PRK-RUS@{window_bounds(old, timedelta(minutes=settings.window_minutes))[0].isoformat()}"
+    old_key = window_key("PRK-RUS", window_bounds(old, timedelta(minutes=settings.window_minutes))[0])
     first = _article(1, old)
     # An article three days newer on the same articles partition (dedup) and the same dyad (windows).
     recent = next(a for a in (_article(n, utc_now()) for n in range(2, 200)) if _partition(a) == _partition(first))
