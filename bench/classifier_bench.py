@@ -4,7 +4,8 @@ Run: ``python -m bench.classifier_bench [--limit N]``. Importable: ``run(limit) 
 Both systems see ``title + "\\n\\n" + text``; each is timed with process CPU time (robust to a busy machine) over
 the same rows, alternating in blocks so that background load hits all alike: ``Classifier.analyse`` (the fast path),
 ``Classifier.classify`` (the pydantic event the stream pipeline publishes) and geotext. On a shared machine the
-absolute rates move by ±10% from run to run; the ratios to geotext move far less.
+absolute rates move by ±10% from run to run; the ratios to geotext move far less. When the mypyc build is loaded, a
+child process also times ``analyse`` as plain Python on the same rows, so the compiled build's gain is measured too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import argparse
 import gc
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +44,7 @@ def run(limit: int | None = None) -> dict[str, Any]:
     proc = psutil.Process()
     gc.collect()
     rss0 = proc.memory_info().rss
-    from streams.classifier import Classifier
+    from streams.classifier import Classifier, native
 
     t_load = time.perf_counter()
     classifier = Classifier()
@@ -79,12 +82,47 @@ def run(limit: int | None = None) -> dict[str, Any]:
         "classify_vs_geotext": round(theirs / full, 2),
         "classifier_rss_mb": round(rss_mb, 1),
         "classifier_load_s": round(load_s, 2),
+        "classifier_build": "mypyc" if native.status.loaded else "python",
     }
+    if native.status.loaded:
+        result["pure_python_articles_per_s"] = _pure_python_rate(limit)
+        result["mypyc_vs_pure_python"] = round(
+            result["classifier_articles_per_s"] / result["pure_python_articles_per_s"], 2
+        )
     width = max(len(k) for k in result)
     print("dyadwatch classifier benchmark (reuters_dev, one core, CPU time)")
     for key, value in result.items():
         print(f"  {key:<{width}}  {value}")
     return result
+
+
+PURE_LOOP = """
+import sys, time
+from bench.classifier_bench import _rows
+from streams.classifier import Classifier, native
+assert not native.status.loaded
+rows = _rows(None if sys.argv[1] == "all" else int(sys.argv[1]))
+clf = Classifier()
+clf.analyse(*rows[0], explain=False)
+t0 = time.process_time()
+for title, text in rows:
+    clf.analyse(title, text, explain=False)
+print(round(len(rows) / (time.process_time() - t0)))
+"""
+
+
+def _pure_python_rate(limit: int | None) -> int:
+    """``analyse`` as plain Python (the modules the build compiles, uncompiled), in a child process of this run."""
+    env = {**os.environ, "DYADWATCH_CLASSIFIER_NATIVE": "false"}
+    out = subprocess.run(
+        [sys.executable, "-c", PURE_LOOP, "all" if limit is None else str(limit)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return int(out.stdout.split()[-1])
 
 
 def main() -> None:

@@ -202,10 +202,13 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         *_context_rows(results.get("latency_context")),
         f"| worker RSS after {mem.get('articles', 0):,} articles | {_fmt(mem.get('worker_rss_mb_at_end'), ' MB')} "
         f"| after the first sample: {_fmt((mem.get('rss_samples') or [[0, None]])[0][1], ' MB')} | — | < 400 MB |",
-        f"| classifier alone, reuters_dev, one core | {_fmt(cls.get('classifier_articles_per_s'), '/s')} "
+        f"| classifier alone ({cls.get('classifier_build', 'python')} build), reuters_dev, one core "
+        f"| {_fmt(cls.get('classifier_articles_per_s'), '/s')} "
         f"| geotext 0.4.0: {_fmt(cls.get('geotext_articles_per_s'), '/s')} "
         f"| {_ratio(cls.get('classifier_articles_per_s'), cls.get('geotext_articles_per_s'))} "
         "| ≥ 5,000/s and > geotext |",
+        f"| the same classifier run as plain Python | {_fmt(cls.get('pure_python_articles_per_s'), '/s')} "
+        f"| — | compiled: {_ratio(cls.get('classifier_articles_per_s'), cls.get('pure_python_articles_per_s'))} | — |",
         f"| classifier building the full `ClassifiedEvent` | {_fmt(cls.get('classify_model_articles_per_s'), '/s')} "
         "| — | — | — |",
         f"| loaded classifier memory | {_fmt(cls.get('classifier_rss_mb'), ' MB')} | — | — | — |",

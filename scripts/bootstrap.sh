@@ -42,3 +42,7 @@ fi
 
 # 4. Kafka broker jars (cached in var/kafka-lib/<version>).
 .venv/bin/dyadwatch kafka fetch >/dev/null
+
+# 5. The classifier compiled by mypyc (build/classifier-native), rebuilt only when its sources change. Without it the
+#    pure-Python modules run: the same results, slower.
+.venv/bin/python scripts/build_classifier.py >/dev/null || say "classifier not compiled; running it as plain Python"

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         50, ge=1, le=10_000, description="Longest an agent waits to fill a batch; bounds the latency batching adds."
     )
     max_message_bytes: int = Field(1_000_000, description="Records larger than this are dead-lettered as oversize.")
+    classifier_native: bool = Field(
+        True, description="Load the mypyc-compiled classifier (build/classifier-native) when built from these sources."
+    )
     rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
     worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")
 

@@ -92,7 +92,9 @@ class Classifier:
         type_defaults()
 
     # ------------------------------------------------------------------ fast path
-    def analyse(self, title: str, text: str, *, published: date | None = None, explain: bool = True) -> Analysis:
+    def analyse(
+        self, title: str | None, text: str | None, *, published: date | None = None, explain: bool = True
+    ) -> Analysis:
         """Classify without building the pydantic model (benchmarks, evaluation)."""
         return self._analyse(prepare(title, text), published, explain)
 
@@ -169,8 +171,8 @@ class Classifier:
             evidence = [e for e in evidence if e.weight >= floor][:64]
         result.dyads = [_dyad_result(e) for e in evidence]
         if explain:
-            for e, d in zip(evidence[:8], result.dyads, strict=False):
-                arrow = f" ({d.source}→{d.target})" if d.source else ""
+            for e, dyad in zip(evidence[:8], result.dyads, strict=False):
+                arrow = f" ({dyad.source}→{dyad.target})" if dyad.source else ""
                 where = "headline" if title_sentences and 0 in e.sentences else f"sentence {e.sentences[0] + 1}"
                 notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where}")
         _assign_roles(result)
@@ -210,8 +212,8 @@ class Classifier:
     # ------------------------------------------------------------------ public API
     def classify(
         self,
-        title: str,
-        text: str,
+        title: str | None,
+        text: str | None,
         *,
         article_id: str = "adhoc",
         source: str = "adhoc",

@@ -14,8 +14,9 @@ from pathlib import Path
 import yaml
 
 from schemas.event import EventType, QuadClass
+from streams.classifier.native import DATA_DIR
 
-CUES_FILE = Path(__file__).resolve().parent / "data" / "event_cues.yaml"
+CUES_FILE = DATA_DIR / "event_cues.yaml"
 
 QUAD_OF: dict[str, QuadClass] = {
     "AGREE": QuadClass.VERBAL_COOPERATION,

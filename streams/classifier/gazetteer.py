@@ -22,9 +22,9 @@ import yaml
 
 from schemas.base import ISO3_CODES
 from streams.classifier.keyword_scanner import build_automaton
+from streams.classifier.native import DATA_DIR
 from streams.classifier.text_cleaning import clean, lower_same_length
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_FILE = DATA_DIR / "aliases.yaml"
 GENERATED_FILE = DATA_DIR / "generated_aliases.tsv"
 

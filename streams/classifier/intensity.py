@@ -15,7 +15,9 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "plover_goldstein.tsv"
+from streams.classifier.native import DATA_DIR
+
+DATA_FILE = DATA_DIR / "plover_goldstein.tsv"
 
 
 @lru_cache(maxsize=1)

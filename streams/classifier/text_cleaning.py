@@ -98,7 +98,7 @@ class PreparedText:
     truncated: bool
 
 
-def prepare(title: str | None, text: str | None) -> PreparedText:
+def prepare(title: object, text: object) -> PreparedText:
     """Join, cap and normalise title and body. Never raises on odd input (None, control characters, markup)."""
     title = title if isinstance(title, str) else ("" if title is None else str(title))
     text = text if isinstance(text, str) else ("" if text is None else str(text))

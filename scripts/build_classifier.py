@@ -1,0 +1,77 @@
+"""Compile the classifier's modules with mypyc into build/classifier-native; a no-op when the build is current.
+
+Run by scripts/bootstrap.sh (so by `make run` and `make test`); by hand: ``.venv/bin/python scripts/build_classifier.py
+[--force]``. Takes about a minute on one core. A failed build is reported and leaves the pure-Python classifier in
+use: nothing but speed depends on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streams.classifier import native  # noqa: E402
+
+
+def build(force: bool = False) -> bool:
+    """True when a current build is in place afterwards."""
+    digest = native.source_digest()
+    stamp = native.BUILD_DIR / native.STAMP
+    if not force and stamp.is_file() and stamp.read_text().strip() == digest:
+        return True
+    from mypyc.build import mypycify
+    from setuptools import setup
+
+    sources = [str(native.PACKAGE_DIR / f"{name}.py") for name in native.COMPILED_MODULES]
+    native.BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="classifier-native-", dir=native.BUILD_DIR.parent))
+    out = work / "out"
+    cwd = Path.cwd()
+    try:
+        os.chdir(work)  # setuptools reads pyproject.toml from the working directory: keep the project's out of it
+        extensions = mypycify(
+            [*sources, "--ignore-missing-imports", "--follow-imports=silent"],
+            opt_level="3",
+            group_name=native.GROUP,
+            target_dir=str(work / "c"),
+        )
+        setup(
+            name=native.GROUP,
+            ext_modules=extensions,
+            script_args=["-q", "build_ext", "--build-lib", str(out), "--build-temp", str(work / "tmp"), "-j", "2"],
+        )
+        (out / native.STAMP).write_text(digest + "\n")
+        old = native.BUILD_DIR.with_name(native.BUILD_DIR.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if native.BUILD_DIR.exists():
+            native.BUILD_DIR.rename(old)
+        out.rename(native.BUILD_DIR)
+        shutil.rmtree(old, ignore_errors=True)
+        return True
+    finally:
+        os.chdir(cwd)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="rebuild even when the build is current")
+    args = parser.parse_args()
+    try:
+        build(args.force)
+    except (Exception, SystemExit) as exc:  # setuptools reports compiler failures as SystemExit
+        print(f"classifier not compiled ({exc!r}); the pure-Python classifier will be used", file=sys.stderr)
+        return 1
+    print(f"compiled classifier: {native.BUILD_DIR}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

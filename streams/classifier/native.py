@@ -1,0 +1,80 @@
+"""The classifier compiled by mypyc: the same modules as C extensions, loaded only when built from these sources.
+
+``scripts/build_classifier.py`` (run by the bootstrap) compiles :data:`COMPILED_MODULES` into
+``build/classifier-native`` and writes a stamp of the sources it read. :func:`activate` puts that directory in front
+of the package's ``__path__`` when the stamp still matches, so an edited ``.py`` is never shadowed by a stale
+extension; otherwise the pure-Python modules load. Outputs are the same either way (``tests/unit/classifier/
+test_native.py``); only the speed differs (``docs/benchmarks.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent  # never compiled, so this is where the sources are
+DATA_DIR = PACKAGE_DIR / "data"  # a compiled module's own __file__ points into the build, away from its data
+BUILD_DIR = PACKAGE_DIR.parents[1] / "build" / "classifier-native"
+STAMP = "SOURCES.sha256"
+GROUP = "dyadwatch_classifier"  # mypyc's shared library is <GROUP>__mypyc, a top-level module
+# Everything on the analyse path. Not here: this loader, and event_payload (the pydantic model is built by pydantic).
+COMPILED_MODULES = (
+    "actors",
+    "attribution",
+    "core",
+    "dyads",
+    "event_types",
+    "gazetteer",
+    "intensity",
+    "keyword_scanner",
+    "scoring",
+    "sentences",
+    "text_cleaning",
+    "topics",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NativeStatus:
+    loaded: bool
+    reason: str
+
+
+status = NativeStatus(False, "not activated")
+
+
+def source_digest() -> str:
+    """What a build must have been made from: the compiled modules' bytes and the interpreter that loads them."""
+    h = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}\n".encode())
+    for name in COMPILED_MODULES:
+        h.update(name.encode() + b"\0" + (PACKAGE_DIR / f"{name}.py").read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> NativeStatus:
+    """Prefer the compiled modules for the package whose ``__path__`` this is, if they are current."""
+    global status
+    from streams.settings import get_settings
+
+    if not get_settings().classifier_native:
+        status = NativeStatus(False, "DYADWATCH_CLASSIFIER_NATIVE is off")
+        return status
+    stamp = build_dir / STAMP
+    if not stamp.is_file():
+        status = NativeStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
+        return status
+    if stamp.read_text().strip() != source_digest():
+        status = NativeStatus(False, "stale build: sources changed since; scripts/build_classifier.py rebuilds it")
+        log.warning("compiled classifier in %s is stale; using the pure-Python modules", build_dir)
+        return status
+    package_path.insert(0, str(build_dir / "streams" / "classifier"))
+    if str(build_dir) not in sys.path:
+        sys.path.append(str(build_dir))  # for the group's shared library only: `streams` itself is already imported
+    status = NativeStatus(True, f"mypyc build in {build_dir}")
+    return status
