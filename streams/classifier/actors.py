@@ -145,6 +145,8 @@ _TURKEY_FOOD_BEFORE = frozenset(
     ["thanksgiving", "roast", "wild", "smoked", "christmas", "whole", "frozen", "roasted", "sliced", "ground"]
 )
 _VENUE_PREPOSITIONS = frozenset({"in", "at", "to"})
+# "to" names a city as the venue ("flew to Geneva for talks"), a state as the counterpart ("an envoy to North Korea").
+_STATE_VENUE_PREPOSITIONS = frozenset({"in", "at"})
 _MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a word
     r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
     r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
@@ -340,10 +342,11 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
             continue
         kind = m.alias.kind
         if kind in PLACE_KINDS or kind == "name":
+            prepositions = _VENUE_PREPOSITIONS if kind in PLACE_KINDS else _STATE_VENUE_PREPOSITIONS
             words = low[max(0, m.start - 24) : m.start].split()
             if words and (
-                words[-1] in _VENUE_PREPOSITIONS
-                or (len(words) > 1 and words[-2] in _VENUE_PREPOSITIONS and words[-1] in ("the", "swiss", "capital"))
+                words[-1] in prepositions
+                or (len(words) > 1 and words[-2] in prepositions and words[-1] in ("the", "swiss", "capital"))
             ):
                 after_preposition.setdefault(m.code, []).append(m)
                 continue

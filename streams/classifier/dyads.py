@@ -35,6 +35,17 @@ _PASSIVE_BY_RE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\s+(?:the\s+)?\w*\s*$"
 )
 
+# States listed together that act on each other ("Thailand and Cambodia exchanged fire", "India and Pakistan traded
+# accusations", "the war between Russia and Ukraine"). A joint act with no such word ("the United States and Jordan
+# agreed upon a pact") stays no dyad, as PLOVER codes it: both are sources and there is no target.
+_RECIPROCAL_RE = re.compile(
+    r"\b(?:(?:exchang|trad)(?:e|ed|es|ing) (?:\w+ ){0,2}"
+    r"(?:fire|shots|blows|strikes|accusations|threats|insults|barbs|blame|warnings|charges|artillery|rocket|missile)"
+    r"|clash(?:ed|es)? (?:with each other|along|on|over|at|near|in)"
+    r"|each other|one another"
+    r"|(?:war|wars|conflict|fighting|clashes|hostilities|tensions|ceasefire|truce|border dispute) between)\b",
+    re.IGNORECASE,
+)
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
@@ -161,6 +172,8 @@ def build_dyads(
                             ev.forward += w * factor
                         else:
                             ev.backward += w * factor
+        if len(groups) == 1 and len(groups[0]) > 1 and spans is not None:
+            _add_reciprocal(text, spans[s], groups[0], w, s, evidence)
         for a, b in explicit:
             if a != b:
                 key = make_dyad(a, b)
@@ -168,3 +181,22 @@ def build_dyads(
                 ev.weight += w
                 ev.sentences.append(s)
     return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))
+
+
+def _add_reciprocal(
+    text: str, span: tuple[int, int], group: list[Mention], w: float, s: int, evidence: dict[str, DyadEvidence]
+) -> None:
+    """A sentence whose states are all one coordinated group pairs them when its main clause is reciprocal (not
+    "... peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea")."""
+    cue = _RECIPROCAL_RE.search(text, span[0], span[1])
+    if cue is None or search_word_start(_SUBORDINATE_RE, text, span[0], cue.start()) is not None:
+        return
+    for i, m1 in enumerate(group):
+        for m2 in group[i + 1 :]:
+            if m1.code != m2.code:
+                key = make_dyad(m1.code, m2.code)
+                ev = evidence.get(key)
+                if ev is None:
+                    ev = evidence[key] = DyadEvidence(key)
+                ev.weight += w * min(m1.alias.weight, m2.alias.weight)
+                ev.sentences.append(s)

@@ -91,6 +91,15 @@ def test_venue_is_not_an_actor(clf: Classifier) -> None:
     assert any("venue" in e for e in a.explanation)
     # Not a venue when the place is acted upon.
     assert "CHE" in codes(clf, "Switzerland expelled two Russian diplomats based in Geneva.")
+    assert "CHE" not in codes(clf, "Iran and the U.S. flew negotiators to Geneva for a new round of talks.")
+
+
+def test_a_state_after_to_is_a_destination_not_a_venue(clf: Classifier) -> None:
+    """"To" + a city is where talks happen; "to" + a state is whom an envoy, a shipment or a visit goes to."""
+    a = clf.analyse("", "South Korea sends envoy to North Korea, round 1 of aid deliveries begins.")
+    assert a.actor_codes == ["KOR", "PRK"]
+    assert a.dyad_keys == ["KOR-PRK"]
+    assert codes(clf, "Putin travelled to North Korea for a summit with Kim Jong Un.") == ["PRK", "RUS"]
 
 
 def test_ethnic_groups_and_movements_are_not_states(clf: Classifier) -> None:

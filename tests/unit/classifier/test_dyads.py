@@ -23,6 +23,16 @@ def test_coordinated_states_make_no_dyad_with_each_other(clf: Classifier) -> Non
     assert got == {"PRK-USA", "KOR-PRK", "JPN-PRK"}
 
 
+def test_coordinated_states_acting_on_each_other_make_a_dyad(clf: Classifier) -> None:
+    """Reciprocal wording pairs a coordinated group, without a direction: neither side alone is the source."""
+    assert dyads(clf, "Thailand and Cambodia exchanged fire along the disputed border.") == [("KHM-THA", None, None)]
+    assert dyads(clf, "", "India and Pakistan trade accusations after attack") == [("IND-PAK", None, None)]
+    assert [d for d, _, _ in dyads(clf, "The war between Russia and Ukraine entered its fourth year.")] == ["RUS-UKR"]
+    # A reciprocal phrase in a subordinate clause is background, not the sentence's event.
+    text = "Ethiopia agreed to admit UN peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea."
+    assert dyads(clf, text) == []
+
+
 def test_mediator_pairs_with_each_party_not_parties_with_each_other(clf: Classifier) -> None:
     got = {d for d, _, _ in dyads(clf, "Qatar launched a mediation effort between the Emirates and Saudi Arabia.")}
     assert got == {"ARE-QAT", "QAT-SAU"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from streams.classifier import Classifier, native
-from streams.settings import PROJECT_ROOT
+from streams.settings import PROJECT_ROOT, get_settings
 
 # Prints, for the rows given as JSON lines on stdin, analyse() with its explanation at two dates.
 DUMP = """
@@ -29,10 +29,18 @@ for line in sys.stdin:
 """
 
 
+PURE_CHOSEN = os.environ.get("DYADWATCH_CLASSIFIER_NATIVE", "").lower() in ("0", "false", "no", "off")
+
+
 @pytest.fixture
-def keep_status():
+def keep_status(monkeypatch: pytest.MonkeyPatch):
+    """activate() with the switch on, whatever this run chose; the run's own status is restored afterwards."""
     before = native.status
+    monkeypatch.setenv("DYADWATCH_CLASSIFIER_NATIVE", "true")
+    get_settings.cache_clear()
     yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
     native.status = before
 
 
@@ -72,7 +80,7 @@ def test_the_digest_changes_with_any_compiled_source(tmp_path: Path, monkeypatch
 
 def test_make_test_runs_the_compiled_classifier() -> None:
     """The bootstrap builds it before pytest; a missing or stale build would make every figure in the notes wrong."""
-    if os.environ.get("DYADWATCH_CLASSIFIER_NATIVE", "").lower() in ("0", "false", "no", "off"):
+    if PURE_CHOSEN:
         pytest.skip("pure Python chosen with DYADWATCH_CLASSIFIER_NATIVE")
     assert native.status.loaded, f"{native.status.reason}: run scripts/build_classifier.py"
     from streams.classifier import core
@@ -99,6 +107,8 @@ def _dump(rows: list[tuple[str, str]], *, native_on: bool) -> list[str]:
 
 def test_compiled_and_pure_python_give_identical_results(shared: Path, clf: Classifier) -> None:
     """Explanations included: every rule must take the same branch. Rows: the seed page, every 8th eval row, edges."""
+    if PURE_CHOSEN:
+        pytest.skip("pure Python chosen with DYADWATCH_CLASSIFIER_NATIVE: nothing compiled to compare")
     if not native.status.loaded:
         pytest.fail(f"no compiled classifier to compare: {native.status.reason}")
     rows: list[tuple[str, str]] = [("", (shared / "seed" / "news_page.txt").read_text(encoding="utf-8"))]
