@@ -16,7 +16,8 @@ from streams.classifier.keyword_scanner import Match, search_word_start
 from streams.classifier.text_cleaning import PreparedText
 
 
-@dataclass(slots=True)
+# init=False and a hand-written __init__: mypyc compiles it; the one dataclasses generates runs as slow Python.
+@dataclass(slots=True, init=False)
 class Mention:
     """One resolved actor mention: the span in the analysed text and the alias that matched."""
 
@@ -24,17 +25,32 @@ class Mention:
     end: int
     code: str
     alias: Alias
-    rule: str | None = None  # ambiguity rule that decided this mention, for the explanation
-    venue: bool = False
-    reporter: bool = False  # named only in a trailing "..., the X news agency said" clause
+    rule: str | None  # ambiguity rule that decided this mention, for the explanation
+    venue: bool
+    reporter: bool  # named only in a trailing "..., the X news agency said" clause
+
+    def __init__(self, start: int, end: int, code: str, alias: Alias, rule: str | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.code = code
+        self.alias = alias
+        self.rule = rule
+        self.venue = False
+        self.reporter = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Dropped:
     start: int
     end: int
     text: str
     rule: str
+
+    def __init__(self, start: int, end: int, text: str, rule: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.rule = rule
 
 
 def scan(prep: PreparedText, gaz: Gazetteer, raw: list[Match] | None = None) -> list[tuple[int, int, Entry]]:
@@ -157,12 +173,18 @@ _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 PERSON_RISK_KEYS = frozenset({"jordan", "chad", "georgia", "israel", "india", "kenya", "sofia", "lebanon", "trump"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class RuleContext:
     prep: PreparedText
     firm: set[str]  # codes evidenced by unambiguous mentions
     published: date | None
     ok_neighbours: frozenset[str]
+
+    def __init__(self, prep: PreparedText, firm: set[str], published: date | None, ok: frozenset[str]) -> None:
+        self.prep = prep
+        self.firm = firm
+        self.published = published
+        self.ok_neighbours = ok
 
 
 def _word_before(text: str, start: int) -> str | None:

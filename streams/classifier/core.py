@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
 
@@ -36,37 +36,71 @@ MIN_DYAD_SHARE = 0.15  # dyads weaker than this share of the strongest are dropp
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
 
 
-@dataclass(slots=True)
+# init=False and a hand-written __init__: mypyc compiles it; the one dataclasses generates runs as slow Python.
+@dataclass(slots=True, init=False)
 class ActorResult:
     code: str
     aliases: list[str]
     spans: list[tuple[int, int]]
     mentions: int
     weight: float
-    role: str = "mentioned"
+    role: str
+
+    def __init__(
+        self,
+        code: str,
+        aliases: list[str],
+        spans: list[tuple[int, int]],
+        mentions: int,
+        weight: float,
+        role: str = "mentioned",
+    ) -> None:
+        self.code = code
+        self.aliases = aliases
+        self.spans = spans
+        self.mentions = mentions
+        self.weight = weight
+        self.role = role
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class DyadResult:
     dyad: str
     source: str | None
     target: str | None
     weight: float
 
+    def __init__(self, dyad: str, source: str | None, target: str | None, weight: float) -> None:
+        self.dyad = dyad
+        self.source = source
+        self.target = target
+        self.weight = weight
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Analysis:
-    """Plain result of :meth:`Classifier.analyse`; cheap to build, no validation."""
+    """Plain result of :meth:`Classifier.analyse`; cheap to build, no validation. Starts empty (event NONE)."""
 
-    actors: list[ActorResult] = field(default_factory=list)
-    dyads: list[DyadResult] = field(default_factory=list)
-    event_type: str = "NONE"
-    quad_class: int = 0
-    topics: list[str] = field(default_factory=list)
-    intensity: float = 0.0
-    confidence: float = 0.0
-    explanation: list[str] = field(default_factory=list)
-    truncated: bool = False
+    actors: list[ActorResult]
+    dyads: list[DyadResult]
+    event_type: str
+    quad_class: int
+    topics: list[str]
+    intensity: float
+    confidence: float
+    explanation: list[str]
+    truncated: bool
+
+    def __init__(self, truncated: bool = False) -> None:
+        self.actors = []
+        self.dyads = []
+        self.topics = []
+        self.explanation = []
+        self.event_type = "NONE"
+        self.quad_class = 0
+        self.intensity = 0.0
+        self.confidence = 0.0
+        self.truncated = truncated
 
     @property
     def actor_codes(self) -> list[str]:

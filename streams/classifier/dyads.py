@@ -8,7 +8,7 @@ pairs with every state outside the group. A hyphenated pair ("US-China talks") i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from schemas.base import make_dyad
 from streams.classifier.actors import Mention
@@ -52,13 +52,20 @@ BODY_WEIGHT = 1.0
 BYSTANDER_FACTOR = 0.3  # a pair that leaves out the sentence's subject ("... strained by Riyadh's ties with Tehran")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # a hand-written __init__ is compiled by mypyc; a generated one is not
 class DyadEvidence:
     dyad: str
-    weight: float = 0.0
-    forward: float = 0.0  # evidence for the first code (sorted) acting on the second
-    backward: float = 0.0
-    sentences: list[int] = field(default_factory=list)
+    weight: float
+    forward: float  # evidence for the first code (sorted) acting on the second
+    backward: float
+    sentences: list[int]
+
+    def __init__(self, dyad: str) -> None:
+        self.dyad = dyad
+        self.weight = 0.0
+        self.forward = 0.0
+        self.backward = 0.0
+        self.sentences = []
 
     def direction(self) -> tuple[str | None, str | None]:
         a, b = self.dyad.split("-")

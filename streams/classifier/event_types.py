@@ -61,12 +61,18 @@ class Cue:
     cameo: str | None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # a hand-written __init__ is compiled by mypyc; a generated one is not
 class CueHit:
     cue: Cue
     start: int
     end: int
     score: float
+
+    def __init__(self, cue: Cue, start: int, end: int, score: float) -> None:
+        self.cue = cue
+        self.start = start
+        self.end = end
+        self.score = score
 
 
 @dataclass(slots=True)

@@ -87,7 +87,7 @@ def lower_same_length(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)  # a hand-written __init__ is compiled by mypyc; a generated one is not
 class PreparedText:
     """The analysed string ``title + "\\n\\n" + text`` in three views of equal length."""
 
@@ -96,6 +96,13 @@ class PreparedText:
     lower: str
     title_end: int  # offset where the title ends (0 when there is no title)
     truncated: bool
+
+    def __init__(self, original: str, cleaned: str, lower: str, title_end: int, truncated: bool) -> None:
+        self.original = original
+        self.cleaned = cleaned
+        self.lower = lower
+        self.title_end = title_end
+        self.truncated = truncated
 
 
 def prepare(title: object, text: object) -> PreparedText:
