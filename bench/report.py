@@ -33,7 +33,8 @@ def reuse(results: dict[str, Any], earlier: dict[str, Any], names: list[str]) ->
         for section in SECTIONS[name]:
             if section in earlier and section not in results:
                 results[section] = earlier[section]
-                results.setdefault("reused", {})[section] = {
+                # A section the earlier run had itself taken from another keeps naming the run that measured it.
+                results.setdefault("reused", {})[section] = earlier.get("reused", {}).get(section) or {
                     "started": earlier.get("started"), "command": earlier.get("command"),
                 }
 

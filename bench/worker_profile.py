@@ -21,7 +21,8 @@ PY_SPY = str(Path(sys.executable).parent / "py-spy")
 
 # (stage, frames that put a sample in it); the first stage with one of its frames on the stack wins.
 STAGES = [
-    ("classifier", ("streams/classifier/",)),
+    # The compiled classifier shows no frames of its own: its samples end in the agent's call into it.
+    ("classifier", ("streams/classifier/", "classify_article (streams/agents/classify.py")),
     ("decode + validate input (pydantic)", ("decode (streams/agents/deadletter.py",)),
     ("dedup table (RocksDB + changelog)", ("is_duplicate (streams/agents/classify.py",)),
     ("serialise + queue output records", ("Pipeline.send (streams/agents/stage.py",)),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ["DYADWATCH_CLASSIFIER_NATIVE"] = "false"  # this process only reads the sources; no stale-build warning
 
 from streams.classifier import native  # noqa: E402
 

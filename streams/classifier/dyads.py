@@ -36,13 +36,13 @@ _PASSIVE_BY_RE = re.compile(
 )
 
 # States listed together that act on each other ("Thailand and Cambodia exchanged fire", "India and Pakistan traded
-# accusations", "the war between Russia and Ukraine"). A joint act with no such word ("the United States and Jordan
-# agreed upon a pact") stays no dyad, as PLOVER codes it: both are sources and there is no target.
+# accusations", "the war between Russia and Ukraine", "a mutual defence pact"). A joint act with no such word ("the
+# United States and Jordan agreed upon a pact") stays no dyad, as PLOVER codes it: both are sources, no target.
 _RECIPROCAL_RE = re.compile(
     r"\b(?:(?:exchang|trad)(?:e|ed|es|ing) (?:\w+ ){0,2}"
     r"(?:fire|shots|blows|strikes|accusations|threats|insults|barbs|blame|warnings|charges|artillery|rocket|missile)"
     r"|clash(?:ed|es)? (?:with each other|along|on|over|at|near|in)"
-    r"|each other|one another"
+    r"|each other|one another|mutual|bilateral"
     r"|(?:war|wars|conflict|fighting|clashes|hostilities|tensions|ceasefire|truce|border dispute) between)\b",
     re.IGNORECASE,
 )

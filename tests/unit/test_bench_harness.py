@@ -73,6 +73,11 @@ def test_sections_reused_from_an_earlier_run_are_named_with_that_run(tmp_path):
     write_report(results, tmp_path)
     md = (tmp_path / "benchmarks.md").read_text()
     assert "The **memory** figures come from the run started 2025-12-31 20:00 UTC" in md
+    # Reused again by a later run, the section still names the run that measured it.
+    later = {k: results[k] for k in ("machine", "started", "command", "throughput", "latency")}
+    later["started"] = "2026-01-02 09:00 UTC"
+    reuse(later, results, ["memory"])
+    assert later["reused"]["memory"]["started"] == "2025-12-31 20:00 UTC"
     assert "| the same at 200/s (achieved 499.0/s), article → count | 250 / 385 / 397 ms" in md
     assert json.loads((tmp_path / "benchmarks.json").read_text())["worker_rss_mb_at_1m"] == 190.0
 
@@ -82,7 +87,8 @@ def test_worker_profile_groups_py_spy_stacks_by_stage(tmp_path):
 
     raw = tmp_path / "raw.txt"
     raw.write_text(
-        "run (a.py:1);handle (streams/agents/classify.py:70);classify (streams/classifier/core.py:9) 6\n"
+        "run (a.py:1);handle (streams/agents/classify.py:70);classify (streams/classifier/core.py:9) 4\n"
+        "run (a.py:1);handle (streams/agents/classify.py:70);classify_article (streams/agents/classify.py:36) 2\n"
         "run (a.py:1);Fetcher._fetcher (faust/transport/consumer.py:177) 3\n"
         "run (a.py:1);select (selectors.py:468) 1\n"
     )

@@ -28,6 +28,7 @@ def test_coordinated_states_acting_on_each_other_make_a_dyad(clf: Classifier) ->
     assert dyads(clf, "Thailand and Cambodia exchanged fire along the disputed border.") == [("KHM-THA", None, None)]
     assert dyads(clf, "", "India and Pakistan trade accusations after attack") == [("IND-PAK", None, None)]
     assert [d for d, _, _ in dyads(clf, "The war between Russia and Ukraine entered its fourth year.")] == ["RUS-UKR"]
+    assert [d for d, _, _ in dyads(clf, "", "Saudi Arabia and Pakistan sign mutual defence pact")] == ["PAK-SAU"]
     # A reciprocal phrase in a subordinate clause is background, not the sentence's event.
     text = "Ethiopia agreed to admit UN peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea."
     assert dyads(clf, text) == []

@@ -47,6 +47,15 @@ def test_precedence_threat_over_governed_verb(clf: Classifier) -> None:
     assert clf.analyse("", "Hungary said it will support the plan.").event_type == "AGREE"
 
 
+def test_weapons_tests_and_airspace_incursions_are_shows_of_force(clf: Classifier) -> None:
+    for title in (
+        "Kim Jong Un oversees test of new hypersonic missile",
+        "North Korea conducts nuclear test",
+        "Russian drones violate Polish airspace; NATO jets scrambled",
+    ):
+        assert clf.analyse(title, "").event_type == "MOBILIZE", title
+
+
 def test_no_actor_means_none(clf: Classifier) -> None:
     a = clf.analyse("Disney sues Midjourney", "Disney and Universal sue Midjourney for copyright infringement.")
     assert a.event_type == "NONE" and a.quad_class == 0
