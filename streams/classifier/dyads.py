@@ -36,13 +36,15 @@ _PASSIVE_BY_RE = re.compile(
 )
 
 # States listed together that act on each other ("Thailand and Cambodia exchanged fire", "India and Pakistan traded
-# accusations", "the war between Russia and Ukraine", "a mutual defence pact"). A joint act with no such word ("the
-# United States and Jordan agreed upon a pact") stays no dyad, as PLOVER codes it: both are sources, no target.
+# accusations", "the war between Russia and Ukraine", "a mutual defence pact", "a peace deal", "Trump and Putin hold
+# a summit"). A joint act with no such word ("the United States and Jordan agreed upon a pact") stays no dyad, as
+# PLOVER codes it: both are sources, no target.
 _RECIPROCAL_RE = re.compile(
     r"\b(?:(?:exchang|trad)(?:e|ed|es|ing) (?:\w+ ){0,2}"
     r"(?:fire|shots|blows|strikes|accusations|threats|insults|barbs|blame|warnings|charges|artillery|rocket|missile)"
     r"|clash(?:ed|es)? (?:with each other|along|on|over|at|near|in)"
-    r"|each other|one another|mutual|bilateral"
+    r"|each other|one another|mutual|bilateral|peace (?:deal|agreement|accord|treaty|talks|process)"
+    r"|(?:hold|holds|held|holding) (?:\w+ ){0,2}(?:talks|summits?|meetings?)|met|meet"
     r"|(?:war|wars|conflict|fighting|clashes|hostilities|tensions|ceasefire|truce|border dispute) between)\b",
     re.IGNORECASE,
 )
@@ -179,7 +181,7 @@ def build_dyads(
                             ev.forward += w * factor
                         else:
                             ev.backward += w * factor
-        if len(groups) == 1 and len(groups[0]) > 1 and spans is not None:
+        if len(groups[0]) > 1 and spans is not None:
             _add_reciprocal(text, spans[s], groups[0], w, s, evidence)
         for a, b in explicit:
             if a != b:
@@ -193,8 +195,8 @@ def build_dyads(
 def _add_reciprocal(
     text: str, span: tuple[int, int], group: list[Mention], w: float, s: int, evidence: dict[str, DyadEvidence]
 ) -> None:
-    """A sentence whose states are all one coordinated group pairs them when its main clause is reciprocal (not
-    "... peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea")."""
+    """The sentence's first coordinated group (its subject) pairs within itself when the main clause is reciprocal
+    (not "... peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea")."""
     cue = _RECIPROCAL_RE.search(text, span[0], span[1])
     if cue is None or search_word_start(_SUBORDINATE_RE, text, span[0], cue.start()) is not None:
         return

@@ -29,6 +29,10 @@ def test_coordinated_states_acting_on_each_other_make_a_dyad(clf: Classifier) ->
     assert dyads(clf, "", "India and Pakistan trade accusations after attack") == [("IND-PAK", None, None)]
     assert [d for d, _, _ in dyads(clf, "The war between Russia and Ukraine entered its fourth year.")] == ["RUS-UKR"]
     assert [d for d, _, _ in dyads(clf, "", "Saudi Arabia and Pakistan sign mutual defence pact")] == ["PAK-SAU"]
+    assert dyads(clf, "", "Trump and Putin hold summit in Alaska") == [("RUS-USA", None, None)]
+    # The subject group pairs within itself even when the sentence names another state.
+    got = [d for d, _, _ in dyads(clf, "", "Armenia and Azerbaijan initial peace deal at White House")]
+    assert got[0] == "ARM-AZE" and set(got) == {"ARM-AZE", "ARM-USA", "AZE-USA"}
     # A reciprocal phrase in a subordinate clause is background, not the sentence's event.
     text = "Ethiopia agreed to admit UN peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea."
     assert dyads(clf, text) == []

@@ -56,6 +56,21 @@ def test_weapons_tests_and_airspace_incursions_are_shows_of_force(clf: Classifie
         assert clf.analyse(title, "").event_type == "MOBILIZE", title
 
 
+def test_modern_conflict_wording(clf: Classifier) -> None:
+    cases = {
+        "Ukraine strikes Russian oil refinery with long-range drones": "ASSAULT",
+        "Russia launches massive missile barrage on Kyiv": "ASSAULT",
+        "Israel and Iran exchange strikes as conflict escalates": "ASSAULT",
+        # "alleged" before a noun qualifies it; it is no accusation.
+        "US Navy destroys alleged drug boat off Venezuela, killing 11": "ASSAULT",
+        "Pyongyang fires ballistic missile into the East Sea, Seoul's military says": "MOBILIZE",
+        "China imposes export controls on rare earths in response to US chip curbs": "SANCTION",
+    }
+    for title, expected in cases.items():
+        assert clf.analyse(title, "").event_type == expected, title
+    assert clf.analyse("", "Seoul alleged that Pyongyang hacked its banks.").event_type == "ACCUSE"
+
+
 def test_no_actor_means_none(clf: Classifier) -> None:
     a = clf.analyse("Disney sues Midjourney", "Disney and Universal sue Midjourney for copyright infringement.")
     assert a.event_type == "NONE" and a.quad_class == 0
