@@ -40,8 +40,9 @@ _PASSIVE_BY_RE = re.compile(
 # a summit"). A joint act with no such word ("the United States and Jordan agreed upon a pact") stays no dyad, as
 # PLOVER codes it: both are sources, no target.
 _RECIPROCAL_RE = re.compile(
-    r"\b(?:(?:exchang|trad)(?:e|ed|es|ing) (?:\w+ ){0,2}"
-    r"(?:fire|shots|blows|strikes|accusations|threats|insults|barbs|blame|warnings|charges|artillery|rocket|missile)"
+    r"\b(?:(?:exchang|trad|swap)(?:e|ed|es|ing|s|ped|ping)? (?:\w+ ){0,3}"
+    r"(?:fire|shots|blows|strikes|accusations|threats|insults|barbs|blame|warnings|charges|artillery|rocket|missile"
+    r"|prisoners|captives|pows|detainees|bodies)"
     r"|clash(?:ed|es)? (?:with each other|along|on|over|at|near|in)"
     r"|each other|one another|mutual|bilateral|peace (?:deal|agreement|accord|treaty|talks|process)"
     r"|(?:hold|holds|held|holding) (?:\w+ ){0,2}(?:talks|summits?|meetings?)|met|meet"

@@ -94,6 +94,11 @@ def test_venue_is_not_an_actor(clf: Classifier) -> None:
     assert "CHE" not in codes(clf, "Iran and the U.S. flew negotiators to Geneva for a new round of talks.")
 
 
+def test_brussels_is_the_eu_not_belgium(clf: Classifier) -> None:
+    assert codes(clf, "BRUSSELS — EU leaders agreed to lend Ukraine 90 billion euros.") == ["UKR"]
+    assert codes(clf, "Belgium's prime minister met Dutch officials in Brussels.") == ["BEL", "NLD"]
+
+
 def test_a_state_after_to_is_a_destination_not_a_venue(clf: Classifier) -> None:
     """"To" + a city is where talks happen; "to" + a state is whom an envoy, a shipment or a visit goes to."""
     a = clf.analyse("", "South Korea sends envoy to North Korea, round 1 of aid deliveries begins.")

@@ -30,6 +30,7 @@ def test_coordinated_states_acting_on_each_other_make_a_dyad(clf: Classifier) ->
     assert [d for d, _, _ in dyads(clf, "The war between Russia and Ukraine entered its fourth year.")] == ["RUS-UKR"]
     assert [d for d, _, _ in dyads(clf, "", "Saudi Arabia and Pakistan sign mutual defence pact")] == ["PAK-SAU"]
     assert dyads(clf, "", "Trump and Putin hold summit in Alaska") == [("RUS-USA", None, None)]
+    assert dyads(clf, "", "Russia, Ukraine swap hundreds of prisoners") == [("RUS-UKR", None, None)]
     # The subject group pairs within itself even when the sentence names another state.
     got = [d for d, _, _ in dyads(clf, "", "Armenia and Azerbaijan initial peace deal at White House")]
     assert got[0] == "ARM-AZE" and set(got) == {"ARM-AZE", "ARM-USA", "AZE-USA"}

@@ -65,6 +65,9 @@ def test_modern_conflict_wording(clf: Classifier) -> None:
         "US Navy destroys alleged drug boat off Venezuela, killing 11": "ASSAULT",
         "Pyongyang fires ballistic missile into the East Sea, Seoul's military says": "MOBILIZE",
         "China imposes export controls on rare earths in response to US chip curbs": "SANCTION",
+        "China holds large-scale drills around Taiwan": "MOBILIZE",
+        "U.S. and Japan hold joint drills in the East China Sea": "COOPERATE",
+        "Russia, Ukraine swap hundreds of prisoners": "CONCEDE",
     }
     for title, expected in cases.items():
         assert clf.analyse(title, "").event_type == expected, title
