@@ -60,21 +60,23 @@ def source_digest() -> str:
 def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> NativeStatus:
     """Prefer the compiled modules for the package whose ``__path__`` this is, if they are current."""
     global status
+    status = _check(build_dir)
+    if status.loaded:
+        package_path.insert(0, str(build_dir / "streams" / "classifier"))
+        if str(build_dir) not in sys.path:
+            sys.path.append(str(build_dir))  # for the group's shared library only: `streams` is already imported
+    return status
+
+
+def _check(build_dir: Path) -> NativeStatus:
     from streams.settings import get_settings
 
     if not get_settings().classifier_native:
-        status = NativeStatus(False, "DYADWATCH_CLASSIFIER_NATIVE is off")
-        return status
+        return NativeStatus(False, "DYADWATCH_CLASSIFIER_NATIVE is off")
     stamp = build_dir / STAMP
     if not stamp.is_file():
-        status = NativeStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
-        return status
+        return NativeStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
     if stamp.read_text().strip() != source_digest():
-        status = NativeStatus(False, "stale build: sources changed since; scripts/build_classifier.py rebuilds it")
         log.warning("compiled classifier in %s is stale; using the pure-Python modules", build_dir)
-        return status
-    package_path.insert(0, str(build_dir / "streams" / "classifier"))
-    if str(build_dir) not in sys.path:
-        sys.path.append(str(build_dir))  # for the group's shared library only: `streams` itself is already imported
-    status = NativeStatus(True, f"mypyc build in {build_dir}")
-    return status
+        return NativeStatus(False, "stale build: sources changed since; scripts/build_classifier.py rebuilds it")
+    return NativeStatus(True, f"mypyc build in {build_dir}")
