@@ -21,12 +21,11 @@ os.environ["DYADWATCH_CLASSIFIER_NATIVE"] = "false"  # this process only reads t
 from streams.classifier import native  # noqa: E402
 
 
-def build(force: bool = False) -> bool:
-    """True when a current build is in place afterwards."""
+def build(force: bool = False) -> None:
+    """Compile into a fresh folder, then swap it in, so a failed build leaves the previous one in place."""
+    if not force and native.is_current():
+        return
     digest = native.source_digest()
-    stamp = native.BUILD_DIR / native.STAMP
-    if not force and stamp.is_file() and stamp.read_text().strip() == digest:
-        return True
     from mypyc.build import mypycify
     from setuptools import setup
 
@@ -55,7 +54,6 @@ def build(force: bool = False) -> bool:
             native.BUILD_DIR.rename(old)
         out.rename(native.BUILD_DIR)
         shutil.rmtree(old, ignore_errors=True)
-        return True
     finally:
         os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)

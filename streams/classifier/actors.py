@@ -109,11 +109,8 @@ _US_STATE_RE = re.compile(
     r"republican|democrat|u\.s\. state|primaries|primary|district court|alabama|florida|tennessee|carolina|"
     r"peach state|legislature|state senate|state house|fulton|kemp|raffensperger|warnock|ossoff"
 )
-_WASHINGTON_STATE_RE = re.compile(
-    r"washington state|state of washington|seattle|spokane|tacoma|olympia|\bwash\.|pacific northwest|"
-    r"western washington|eastern washington|washington's governor|governor of washington|king county"
-)
-# Each branch of _WASHINGTON_STATE_RE holds one of these (the stories asked about all say "washington").
+# US-state cues for "Washington": plain phrases, found with ``in`` (faster than a regex alternation, which tries
+# every branch at every character), and the abbreviation "Wash.", which must start a word.
 _WASHINGTON_STATE_WORDS = (
     "washington state",
     "state of washington",
@@ -121,7 +118,6 @@ _WASHINGTON_STATE_WORDS = (
     "spokane",
     "tacoma",
     "olympia",
-    "wash.",
     "pacific northwest",
     "western washington",
     "eastern washington",
@@ -129,6 +125,7 @@ _WASHINGTON_STATE_WORDS = (
     "governor of washington",
     "king county",
 )
+_WASH_ABBREVIATION_RE = re.compile(r"\bwash\.")
 _TURKEY_FOOD_AFTER = frozenset(
     [
         "dinner",
@@ -260,8 +257,7 @@ def rule_georgia(ctx: RuleContext) -> str | None:
 def rule_washington(ctx: RuleContext) -> bool:
     """True when "Washington" is the US state rather than the US government."""
     low = ctx.prep.lower
-    # ``in`` rules most stories out far faster than the regex, which tries its alternation at every character.
-    return any(w in low for w in _WASHINGTON_STATE_WORDS) and bool(_WASHINGTON_STATE_RE.search(low))
+    return any(w in low for w in _WASHINGTON_STATE_WORDS) or _WASH_ABBREVIATION_RE.search(low) is not None
 
 
 def _pick_candidate(ctx: RuleContext, candidates: tuple[Alias, ...]) -> Alias:

@@ -197,7 +197,7 @@ class KeywordScanner:
                 region = lower if lo == 0 and hi >= len(lower) else lower[lo:hi]
                 found = self._automaton.find_matches_as_indexes(region, overlapping=True)
                 if lo:
-                    found = [(idx, pos + lo, end) for idx, pos, end in found]
+                    found = [(idx, pos + lo, stop + lo) for idx, pos, stop in found]
             anchored = self._anchored
             for idx, pos, _ in found:
                 if pos and lower[pos - 1].isalnum():

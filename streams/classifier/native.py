@@ -57,6 +57,12 @@ def source_digest() -> str:
     return h.hexdigest()
 
 
+def is_current(build_dir: Path = BUILD_DIR) -> bool:
+    """Whether a build in ``build_dir`` was made from the sources and interpreter in use now."""
+    stamp = build_dir / STAMP
+    return stamp.is_file() and stamp.read_text().strip() == source_digest()
+
+
 def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> NativeStatus:
     """Prefer the compiled modules for the package whose ``__path__`` this is, if they are current."""
     global status
@@ -73,10 +79,9 @@ def _check(build_dir: Path) -> NativeStatus:
 
     if not get_settings().classifier_native:
         return NativeStatus(False, "DYADWATCH_CLASSIFIER_NATIVE is off")
-    stamp = build_dir / STAMP
-    if not stamp.is_file():
+    if not (build_dir / STAMP).is_file():
         return NativeStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
-    if stamp.read_text().strip() != source_digest():
+    if not is_current(build_dir):
         log.warning("compiled classifier in %s is stale; using the pure-Python modules", build_dir)
         return NativeStatus(False, "stale build: sources changed since; scripts/build_classifier.py rebuilds it")
     return NativeStatus(True, f"mypyc build in {build_dir}")
