@@ -24,12 +24,18 @@ _FRONTED_PARTICIPLE_RE = re.compile(r"^\W*[A-Za-z]+ing\s+(?:the\s+)?$")
 # A state first named inside a subordinate clause ("... after U.S. officials alleged", "if war starts in Iraq",
 # "whose ties with Tehran") is a bystander of the main event.
 _SUBORDINATE_RE = re.compile(  # searched with search_word_start: it opens a word
-    r"(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|despite|during|because|since|"
+    r"(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|amid|despite|during|because|since|"
     r"while|whom|who|whose|which|where|until|although)\b"
 )
 # "..., expected to be joined later by Italian and German vessels": side by side, not against each other.
 _JOINED_RE = re.compile(
     r"(?:joined (?:\w+ ){0,2}by|along with|together with|alongside|as well as|in addition to)\s+(?:the\s+)?(?:\w+\s+)?$"
+)
+# "Taiwan detects 30 Chinese military aircraft": the state observed acts; "Argentina secures a swap line from the US
+# Treasury": the giver acts on the recipient.
+_OBSERVED_RE = re.compile(r"\b(?:detect|spott|spot|track|monitor|observ)(?:s|ed|ing|e|es)?\b")
+_RECEIVED_FROM_RE = re.compile(
+    r"\b(?:receiv|secur|obtain|accept|get|gets|got|win|wins|won)\w*\b[^.;:]*\bfrom\s+(?:the\s+)?\w*\s*$"
 )
 _PASSIVE_BY_RE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\s+(?:the\s+)?\w*\s*$"
@@ -46,7 +52,9 @@ _RECIPROCAL_RE = re.compile(
     r"|clash(?:ed|es)? (?:with each other|along|on|over|at|near|in)"
     r"|each other|one another|mutual|bilateral|peace (?:deal|agreement|accord|treaty|talks|process)"
     r"|(?:hold|holds|held|holding) (?:\w+ ){0,2}(?:talks|summits?|meetings?)|met|meet"
-    r"|(?:war|wars|conflict|fighting|clashes|hostilities|tensions|ceasefire|truce|border dispute) between)\b",
+    r"|(?:war|wars|conflict|fighting|clashes|hostilities|tensions|ceasefire|truce|border dispute) between"
+    r"|agree(?:s|d)? (?:to|on|upon) (?:an? |the )?(?:\w+ )?(?:ceasefire|cease-fire|truce|armistice)"
+    r"|joint (?:[\w-]+ ){0,2}(?:drills|exercises|patrols|war games))\b",
     re.IGNORECASE,
 )
 TITLE_WEIGHT = 2.0
@@ -174,21 +182,28 @@ def build_dyads(
                         factor = 1.0 if main else BYSTANDER_FACTOR
                         ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
                         ev.sentences.append(s)
-                        # The earlier state acts on the later one, unless the later is the agent of a passive.
+                        # The earlier state acts on the later one, unless the later is the agent of a passive, the
+                        # giver of what the earlier receives, or what the earlier observes.
                         before = text[max(m1.end, m2.start - 60) : m2.start]
-                        passive = " by " in before and bool(_PASSIVE_BY_RE.search(before))
-                        src = c2 if (passive or c1 in fronted) else c1
+                        reverse = (
+                            c1 in fronted
+                            or (" by " in before and _PASSIVE_BY_RE.search(before) is not None)
+                            or (" from " in before and _RECEIVED_FROM_RE.search(before) is not None)
+                            or _OBSERVED_RE.search(text, m1.end, m2.start) is not None
+                        )
+                        src = c2 if reverse else c1
                         if src == key[:3]:
                             ev.forward += w * factor
                         else:
                             ev.backward += w * factor
         if len(groups[0]) > 1 and spans is not None:
             _add_reciprocal(text, spans[s], groups[0], w, s, evidence)
+        # "US-China talks"; a compound after the subject ("condemns US-South Korea drills") is the subject's object.
         for a, b in explicit:
             if a != b:
                 key = make_dyad(a, b)
                 ev = evidence.setdefault(key, DyadEvidence(key))
-                ev.weight += w
+                ev.weight += w if a in subject or b in subject else w * BYSTANDER_FACTOR
                 ev.sentences.append(s)
     return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))
 

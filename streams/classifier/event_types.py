@@ -47,7 +47,7 @@ RELATIVE_PENALTY = 0.8  # "... a resolution that aims to tighten sanctions"
 MIN_SCORE = 3.3  # a weak cue far into a sentence ("... at its policy meeting") is no event: NONE
 
 _SUBORDINATE_RE = re.compile(
-    r"\b(?:after|following|despite|during|before|because|since|while|whom|who|whose|where|until|if|"
+    r"\b(?:after|following|amid|despite|during|before|because|since|while|whom|who|whose|where|until|if|"
     r"as (?:the|a|an|he|she|they|it|his|her|their)|as long as)\b"
 )
 _RELATIVE_RE = re.compile(r"\b(?:that|which)\b")

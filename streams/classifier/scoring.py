@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(slots=True)
@@ -57,6 +57,7 @@ class EvalReport:
     dyads: PRF = field(default_factory=PRF)
     event: Accuracy = field(default_factory=Accuracy)
     quad: Accuracy = field(default_factory=Accuracy)
+    direction: Accuracy = field(default_factory=Accuracy)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"set": self.name, "rows": self.rows}
@@ -64,10 +65,19 @@ class EvalReport:
             out[f"{label}_p"], out[f"{label}_r"], out[f"{label}_f1"] = prf.precision, prf.recall, prf.f1
         out["event_acc"] = self.event.value if self.event.total else None
         out["quad_acc"] = self.quad.value if self.quad.total else None
+        out["direction_acc"] = self.direction.value if self.direction.total else None
         return out
 
 
-Predictor = Callable[[str, str], tuple[list[str], list[str], str, int]]
+class Prediction(NamedTuple):
+    actors: list[str]
+    dyads: list[str]
+    event: str
+    quad: int
+    directions: dict[str, str]  # dyad -> "SRC>TGT", for the dyads that have a direction
+
+
+Predictor = Callable[[str, str], Prediction]
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -78,24 +88,33 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def evaluate(rows: Iterable[dict[str, Any]], predict: Predictor, name: str = "eval") -> EvalReport:
-    """Score ``predict(title, text) -> (actors, dyads, event_type, quad)`` against labelled rows."""
+    """Score ``predict(title, text)`` against labelled rows.
+
+    A row may also carry ``direction`` ("SRC>TGT", the project's own sets): it counts as right when the prediction
+    has that dyad with that direction, so a missing dyad or an undirected one counts as wrong.
+    """
     report = EvalReport(name)
     for row in rows:
-        actors, dyads, event, quad = predict(row.get("title") or "", row.get("text") or "")
+        p = predict(row.get("title") or "", row.get("text") or "")
         report.rows += 1
-        report.actors.add(actors, row.get("actors") or [])
-        report.dyads.add(dyads, row.get("dyads") or [])
+        report.actors.add(p.actors, row.get("actors") or [])
+        report.dyads.add(p.dyads, row.get("dyads") or [])
         if row.get("event"):
-            report.event.add(event, row["event"])
+            report.event.add(p.event, row["event"])
         if row.get("quad") is not None:
-            report.quad.add(quad, int(row["quad"]))
+            report.quad.add(p.quad, int(row["quad"]))
+        gold = row.get("direction")
+        if gold:
+            src, _, tgt = gold.partition(">")
+            report.direction.add(p.directions.get("-".join(sorted((src, tgt)))), gold)
     return report
 
 
 def classifier_predictor(classifier: Any) -> Predictor:
-    def predict(title: str, text: str) -> tuple[list[str], list[str], str, int]:
+    def predict(title: str, text: str) -> Prediction:
         a = classifier.analyse(title, text, explain=False)
-        return a.actor_codes, a.dyad_keys, a.event_type, a.quad_class
+        directions = {d.dyad: f"{d.source}>{d.target}" for d in a.dyads if d.source}
+        return Prediction(a.actor_codes, a.dyad_keys, a.event_type, a.quad_class, directions)
 
     return predict
 

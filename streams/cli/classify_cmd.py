@@ -120,14 +120,14 @@ def classify(
 
 def evaluate(
     files: Annotated[
-        list[Path], typer.Argument(help="Labelled JSON lines (id, title, text, actors, dyads, event, quad).")
+        list[Path], typer.Argument(help="Labelled JSON lines (id, title, text, actors, dyads, event, quad, direction).")
     ],
     held_back: Annotated[
         bool, typer.Option("--held-back", help="Score only the held-back 20% slice (ids hashed), kept out of tuning.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON lines.")] = False,
 ) -> None:
-    """Score the classifier: micro P/R/F1 for actors and dyads, accuracy for event type and quad class."""
+    """Score the classifier: micro P/R/F1 for actors and dyads, accuracy for event type, quad class and direction."""
     from streams.classifier import get_classifier, scoring
 
     predict = scoring.classifier_predictor(get_classifier())
@@ -160,6 +160,7 @@ def evaluate(
         "dyad F1",
         "event acc",
         "quad acc",
+        "direction acc",
         "art/s",
     ):
         table.add_column(col, justify="left" if col == "set" else "right")
@@ -179,6 +180,7 @@ def evaluate(
             fmt(r["dyad_f1"]),
             fmt(r["event_acc"]),
             fmt(r["quad_acc"]),
+            fmt(r["direction_acc"]),
             str(r["articles_per_s"]),
         )
     Console(width=max(140, Console().width)).print(table)

@@ -74,3 +74,32 @@ def test_headline_outweighs_body(clf: Classifier) -> None:
     a = clf.analyse("China warns Japan over remarks", "In other news, France criticised Spain over fishing quotas.")
     assert a.dyad_keys == ["CHN-JPN", "ESP-FRA"]
     assert a.dyads[0].weight > a.dyads[1].weight
+
+
+def test_observed_state_acts_on_the_observer(clf: Classifier) -> None:
+    assert dyads(clf, "", "Taiwan detects 30 Chinese military aircraft near the island") == [("CHN-TWN", "CHN", "TWN")]
+    assert dyads(clf, "Japan's defence ministry tracked two Russian warships through the Tsushima Strait.") == [
+        ("JPN-RUS", "RUS", "JPN")
+    ]
+
+
+def test_giver_acts_on_the_recipient(clf: Classifier) -> None:
+    got = dyads(clf, "", "Argentina's Milei secures $20 billion swap line from the US Treasury")
+    assert got == [("ARG-USA", "USA", "ARG")]
+    # Without "from", the earlier state still acts.
+    assert dyads(clf, "", "Argentina secures its border with Bolivia") == [("ARG-BOL", "ARG", "BOL")]
+
+
+def test_ceasefire_and_joint_drills_pair_the_parties(clf: Classifier) -> None:
+    assert [d for d, _, _ in dyads(clf, "", "India and Pakistan agree to ceasefire after four days of fighting")] == [
+        "IND-PAK"
+    ]
+    assert [d for d, _, _ in dyads(clf, "", "Russia and China hold joint naval drills in the Sea of Japan")] == [
+        "CHN-RUS"
+    ]
+
+
+def test_hyphenated_pair_after_the_subject_is_its_object(clf: Classifier) -> None:
+    got = dyads(clf, "", "Pyongyang condemns US-South Korea joint military exercises")
+    assert {d for d, _, _ in got[:2]} == {"KOR-PRK", "PRK-USA"}
+    assert all(s == "PRK" for d, s, _ in got[:2])
