@@ -164,6 +164,17 @@ _MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a w
     r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
     r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
 )
+# A wire dateline opens the body: "SEOUL, Jan 7 (Yonhap) --", "NEW DELHI/ISLAMABAD (Reuters) -", "WASHINGTON —",
+# "Kuala Lumpur, Malaysia (AP) —". It says where the story was filed, not who acts. A place in capitals needs no
+# agency; one in title case does ("Seoul — The government said ..." stays a sentence).
+_DATELINE_RE = re.compile(
+    r"[ \t]*(?:[A-Z][A-Z.'’-]{2,}(?:[ /][A-Z][A-Z.'’-]+){0,4}(?P<caps_tail>)"  # "NEW DELHI/ISLAMABAD"
+    r"|[A-Z][a-z.'’-]+(?:[ /][A-Z][a-z.'’-]+){0,3})"  # "Kuala Lumpur"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]+(?:[ \t]+[A-Z][A-Za-z.]+){0,2}(?![ \t]*\d))?"  # ", South Korea"
+    r"(?:,?[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}(?:,[ \t]*\d{4})?)?"  # ", Oct. 14", ", June 30, 2025"
+    r"(?P<agency>[ \t]*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"  # "(Reuters)"
+    r"[ \t]*(?:--|[-—–])[ \t]"
+)
 _MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
@@ -278,6 +289,15 @@ _GEORGIA_KEYS = frozenset({"georgia", "georgian", "georgians"})
 _AMBIGUOUS_KEYS = _KOREA_KEYS | _CONGO_KEYS | _GEORGIA_KEYS | PERSON_RISK_KEYS | {"washington", "turkey"}
 
 
+def dateline_end(prep: PreparedText) -> int:
+    """End of the wire dateline that opens the body, or -1 when it has none."""
+    body = prep.title_end + 2 if prep.title_end else 2
+    m = _DATELINE_RE.match(prep.cleaned, body, body + 90)
+    if m is None or (m.group("caps_tail") is None and m.group("agency") is None):
+        return -1
+    return m.end()
+
+
 def resolve(
     prep: PreparedText, gaz: Gazetteer, published: date | None = None, raw: list[Match] | None = None
 ) -> tuple[list[Mention], list[Dropped]]:
@@ -294,10 +314,15 @@ def resolve(
     dropped: list[Dropped] = []
     georgia: list[str | None] = []  # the Georgia rule reads the whole article: decided once, on first need
     washington_state: bool | None = None
+    body = prep.title_end + 2 if prep.title_end else 2
+    dateline = dateline_end(prep) if matches and matches[-1][0] >= body else -1
     for start, end, entry in matches:
         candidates = entry.candidates
         if not candidates:
             dropped.append(Dropped(start, end, text[start:end], "blocked phrase"))
+            continue
+        if start < dateline and start >= body:
+            dropped.append(Dropped(start, end, text[start:end], "dateline: where the story was filed"))
             continue
         key = entry.key
         alias = candidates[0]
@@ -347,17 +372,14 @@ def resolve(
 
 
 def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Dropped]) -> None:
-    """A state named only as where a meeting happens ("talks in Geneva") is not an actor."""
+    """A place named only as where a meeting happens ("talks in Geneva", "sign a declaration in Kuala Lumpur") is not
+    an actor there: that mention is dropped. A state with other mentions stays an actor through them."""
     if not mentions:
         return
     low = prep.lower
-    # Pass 1, cheap: mentions right after "in", "at", "to" ("in the", "in Swiss", "in capital"). A state with any
-    # other mention is an actor whatever its venues, so only states named there alone get the sentence check.
-    after_preposition: dict[str, list[Mention]] = {}
-    other_codes: set[str] = set()
+    # Pass 1, cheap: mentions right after "in", "at", "to" ("in the", "in Swiss", "in capital").
+    after_preposition: list[Mention] = []
     for m in mentions:
-        if m.code in other_codes:
-            continue
         kind = m.alias.kind
         if kind in PLACE_KINDS or kind == "name":
             prepositions = _VENUE_PREPOSITIONS if kind in PLACE_KINDS else _STATE_VENUE_PREPOSITIONS
@@ -366,27 +388,13 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
                 words[-1] in prepositions
                 or (len(words) > 1 and words[-2] in prepositions and words[-1] in ("the", "swiss", "capital"))
             ):
-                after_preposition.setdefault(m.code, []).append(m)
-                continue
-        other_codes.add(m.code)
-        after_preposition.pop(m.code, None)
-    candidates = []
-    for ms in after_preposition.values():
-        for m in ms:  # pass 2: the sentence must speak of a meeting; one that does not keeps the state
-            sent_start = max(low.rfind(". ", 0, m.start), low.rfind("\n", 0, m.start), 0)
-            sent_end = low.find(". ", m.end)
-            if search_word_start(_MEETING_WORDS_RE, low, sent_start, sent_end if sent_end > 0 else len(low)) is None:
-                break
-            candidates.append(m)
-    if not candidates:
-        return
-    venue_ids = {id(m) for m in candidates}
-    for code in dict.fromkeys(m.code for m in candidates):  # in text order, so the explanation is reproducible
-        if not any(m.code == code and id(m) not in venue_ids for m in mentions):
-            for m in mentions:
-                if m.code == code:
-                    m.venue = True
-                    dropped.append(Dropped(m.start, m.end, prep.cleaned[m.start : m.end], "venue: meeting place only"))
+                after_preposition.append(m)
+    for m in after_preposition:  # pass 2: the sentence must speak of a meeting
+        sent_start = max(low.rfind(". ", 0, m.start), low.rfind("\n", 0, m.start), 0)
+        sent_end = low.find(". ", m.end)
+        if search_word_start(_MEETING_WORDS_RE, low, sent_start, sent_end if sent_end > 0 else len(low)) is not None:
+            m.venue = True
+            dropped.append(Dropped(m.start, m.end, prep.cleaned[m.start : m.end], "venue: meeting place only"))
 
 
 # Corporate forms and market jargon of US business wires. Used only when no state is named at all: a story about

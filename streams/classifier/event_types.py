@@ -39,7 +39,7 @@ QUAD_OF: dict[str, QuadClass] = {
 }
 assert set(QUAD_OF) == {e.value for e in EventType}
 
-TITLE_BONUS = 0.4
+TITLE_BONUS = 2.0  # the headline names the story's main event; a body cue must be much stronger to win
 RANK_PENALTY = 0.35
 POSITION_PENALTY = 0.015  # per character from the sentence start: the main verb comes early in news English
 SUBORDINATE_PENALTY = 1.5  # a cue inside a subordinate clause ("after clashes", "whom they blame") rarely is the event

@@ -94,6 +94,38 @@ def test_venue_is_not_an_actor(clf: Classifier) -> None:
     assert "CHE" not in codes(clf, "Iran and the U.S. flew negotiators to Geneva for a new round of talks.")
 
 
+def test_a_venue_mention_makes_no_dyad_even_when_its_state_acts_elsewhere(clf: Classifier) -> None:
+    a = clf.analyse(
+        "Thailand, Cambodia sign peace declaration in Kuala Lumpur",
+        "The ceremony was witnessed by Malaysian Prime Minister Anwar Ibrahim.",
+    )
+    assert "MYS" in a.actor_codes  # through "Malaysian"
+    assert a.dyad_keys == ["KHM-THA"]  # the headline's "in Kuala Lumpur" pairs with neither
+
+
+@pytest.mark.parametrize(
+    ("text", "filed_in"),
+    [
+        ("SEOUL, Jan 7 (Yonhap) -- North Korea fired a missile, the military said.", "KOR"),
+        ("DUBAI, June 30 (Reuters) - Iran will not resume talks with the United States.", "ARE"),
+        ("NEW DELHI/ISLAMABAD, May 10 (Reuters) - Russia urged calm on Saturday.", "IND"),
+        ("KYIV (AP) — Russia launched 450 drones overnight.", "UKR"),
+        ("Kuala Lumpur, Malaysia (AP) — Thailand and Cambodia signed a declaration.", "MYS"),
+    ],
+)
+def test_dateline_names_where_the_story_was_filed_not_an_actor(clf: Classifier, text: str, filed_in: str) -> None:
+    a = clf.analyse("Headline", text)
+    assert filed_in not in a.actor_codes
+    assert any("dateline" in e for e in a.explanation)
+
+
+def test_no_dateline_without_capitals_or_agency(clf: Classifier) -> None:
+    assert codes(clf, "Seoul — The government said it would respond.", "Headline") == ["KOR"]
+    assert codes(clf, "North Korea - the reclusive state - fired a missile.", "Headline") == ["PRK"]
+    # A state named in its own dateline and again in the story stays an actor.
+    assert codes(clf, "SEOUL (Reuters) - South Korea protested to Japan.", "Headline") == ["JPN", "KOR"]
+
+
 def test_brussels_is_the_eu_not_belgium(clf: Classifier) -> None:
     assert codes(clf, "BRUSSELS — EU leaders agreed to lend Ukraine 90 billion euros.") == ["UKR"]
     assert codes(clf, "Belgium's prime minister met Dutch officials in Brussels.") == ["BEL", "NLD"]

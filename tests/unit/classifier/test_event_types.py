@@ -112,6 +112,36 @@ def test_watch_floor_actions_of_recent_years(clf: Classifier) -> None:
         assert clf.analyse(title, "").event_type == expected, title
 
 
+def test_headline_event_outweighs_later_reactions(clf: Classifier) -> None:
+    """The headline names the main event; a reaction in the story's third sentence does not replace it."""
+    a = clf.analyse(
+        "India and Pakistan agree to ceasefire after days of strikes",
+        "India and Pakistan agreed on Saturday to a ceasefire, following US mediation. Trump announced the deal. "
+        "Hours later, India accused Pakistan of violating the truce.",
+    )
+    assert a.event_type == "AGREE", a.explanation
+    b = clf.analyse(
+        "Russia pounds Ukraine's power grid ahead of winter",
+        "Russia launched 450 drones and 45 missiles at Ukraine overnight, officials said. "
+        "Zelenskyy called on allies to speed up deliveries of air defence systems.",
+    )
+    assert b.event_type == "ASSAULT", b.explanation
+    # With no cue in the headline, the story's sentences decide.
+    c = clf.analyse("Tensions on the peninsula", "North Korea accused South Korea of sending drones to Pyongyang.")
+    assert c.event_type == "ACCUSE", c.explanation
+
+
+def test_stated_intent_to_use_force_is_a_threat(clf: Classifier) -> None:
+    assert clf.analyse("Trump says US will strike Iran if talks fail", "").event_type == "THREATEN"
+    assert clf.analyse("", "Israel would attack again if Iran rebuilt the site, Netanyahu said.").event_type == (
+        "THREATEN"
+    )
+
+
+def test_sanctions_packages(clf: Classifier) -> None:
+    assert clf.analyse("EU agrees 19th sanctions package against Russia", "").event_type == "SANCTION"
+
+
 def test_context_after_amid_is_not_the_event(clf: Classifier) -> None:
     a = clf.analyse("", "Poland summoned the Belarusian ambassador amid reports of attacks on border guards.")
     assert a.event_type == "ACCUSE", a.explanation
