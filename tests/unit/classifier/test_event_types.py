@@ -106,6 +106,10 @@ def test_watch_floor_actions_of_recent_years(clf: Classifier) -> None:
         "South Korea halts propaganda broadcasts along the border": "RETREAT",
         "Serbia will not impose sanctions on Russia, Vucic says": "REJECT",
         "The Kremlin dismissed the European peace proposals as unrealistic": "REJECT",
+        # A government's protest is diplomatic (CAMEO 111); PROTEST is for crowds.
+        "Japan protested to China over the detention of its national": "ACCUSE",
+        "Seoul lodged a strong protest with Tokyo over the textbook": "ACCUSE",
+        "Thousands protest in Belgrade against the government": "PROTEST",
         "France formally recognises the State of Palestine": "SUPPORT",
     }
     for title, expected in cases.items():
