@@ -62,6 +62,9 @@ TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
 BYSTANDER_FACTOR = 0.3  # a pair that leaves out the sentence's subject ("... strained by Riyadh's ties with Tehran")
+# A headline's "after" clause is what the subject answers ("Japan scrambles jets after Russian bombers fly near its
+# airspace"): the pair is weaker than the main one, but it is a pair.
+TITLE_BYSTANDER_FACTOR = 0.5
 
 
 @dataclass(slots=True, init=False)  # a hand-written __init__ is compiled by mypyc; a generated one is not
@@ -179,8 +182,13 @@ def build_dyads(
                         ev = evidence.get(key)
                         if ev is None:
                             ev = evidence[key] = DyadEvidence(key)
-                        main = (c1 in subject or c2 in subject) and m2.start < sub_at
-                        factor = 1.0 if main else BYSTANDER_FACTOR
+                        with_subject = c1 in subject or c2 in subject
+                        if with_subject and m2.start < sub_at:
+                            factor = 1.0
+                        elif with_subject and s < title_sentences:
+                            factor = TITLE_BYSTANDER_FACTOR
+                        else:
+                            factor = BYSTANDER_FACTOR
                         ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
                         ev.sentences.append(s)
                         # The earlier state acts on the later one, unless the later is the agent of a passive, the

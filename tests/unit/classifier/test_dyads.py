@@ -103,3 +103,10 @@ def test_hyphenated_pair_after_the_subject_is_its_object(clf: Classifier) -> Non
     got = dyads(clf, "", "Pyongyang condemns US-South Korea joint military exercises")
     assert {d for d, _, _ in got[:2]} == {"KOR-PRK", "PRK-USA"}
     assert all(s == "PRK" for d, s, _ in got[:2])
+
+
+def test_headline_after_clause_pairs_with_the_subject_weakly(clf: Classifier) -> None:
+    got = dyads(clf, "", "Japan scrambles jets after Russian bombers fly near its airspace")
+    assert [d for d, _, _ in got] == ["JPN-RUS"]
+    # In a body sentence the clause stays background (see test_bystander_in_subordinate_clause_is_not_paired).
+    assert dyads(clf, "Japan scrambled jets after Russian bombers flew near its airspace.") == []
