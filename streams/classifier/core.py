@@ -16,19 +16,19 @@ from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     QUAD_OF,
     RANK_PENALTY,
-    TITLE_BONUS,
     choose,
     cue_patterns,
     cue_range,
     find_cues,
     load_cues,
+    title_regions,
 )
 from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
 from streams.classifier.keyword_scanner import KeywordScanner, Match, build_automaton
 from streams.classifier.sentences import iter_sentence_spans
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
-from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics
+from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
 CLASSIFIER_VERSION = "1.0.3"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
@@ -198,6 +198,27 @@ class Classifier:
                     if len(notes) > 40:
                         break
 
+        # Cues are searched in the headline and the first sentences that name an actor; topics in the opening.
+        regions: list[tuple[int, int, float]] = []
+        if title_sentences:
+            regions.extend(title_regions(cleaned[: prep.title_end]))
+        for rank, s in enumerate(key_sentences[:KEY_SENTENCES]):
+            regions.append((spans[s][0], spans[s][1], -RANK_PENALTY * rank))
+        lower = prep.lower
+        zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
+        end = max(zones[0][1], zones[1][1])
+        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self._shared.scanner_matches(found, end))
+        topics = count_topics(topic_hits, TOPIC_SCAN_CHARS)
+        result.topics = [t for t, _ in topics[:MAX_TOPICS]]
+        if explain and topics:
+            notes.append("topics: " + ", ".join(f"{t}×{n}" for t, n in topics[:MAX_TOPICS]))
+        strength = min(1.0, sum(a.weight for a in actors[:2]) / 2.0)
+        if is_sports_story(topics):
+            # "England beat France 2-1": teams and players' nationalities, no interstate event to count.
+            notes.append("sports story: no interstate dyad or event")
+            result.confidence = round(0.5 * strength, 3)
+            return result
+
         evidence = [] if single else build_dyads(cleaned, mentions, sentence_of, title_sentences, spans)
         if evidence:
             top = evidence[0].weight
@@ -211,16 +232,6 @@ class Classifier:
                 notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where}")
         _assign_roles(result)
 
-        # Event type: cues in the headline and the first sentences that name an actor.
-        regions: list[tuple[int, int, float]] = []
-        if title_sentences:
-            regions.append((0, prep.title_end, TITLE_BONUS))
-        for rank, s in enumerate(key_sentences[:KEY_SENTENCES]):
-            regions.append((spans[s][0], spans[s][1], -RANK_PENALTY * rank))
-        lower = prep.lower
-        zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
-        end = max(zones[0][1], zones[1][1])
-        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self._shared.scanner_matches(found, end))
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
             result.event_type = hit.cue.event_type
@@ -233,12 +244,6 @@ class Classifier:
         else:
             notes.append("no event cue near the actors: event NONE")
 
-        topics = count_topics(topic_hits, TOPIC_SCAN_CHARS)
-        result.topics = [t for t, _ in topics[:MAX_TOPICS]]
-        if explain and topics:
-            notes.append("topics: " + ", ".join(f"{t}×{n}" for t, n in topics[:MAX_TOPICS]))
-
-        strength = min(1.0, sum(a.weight for a in actors[:2]) / 2.0)
         cue_conf = 0.0 if hit is None else min(1.0, hit.score / 9.0)
         result.confidence = round(0.5 * strength + 0.5 * cue_conf, 3)
         return result

@@ -40,6 +40,7 @@ QUAD_OF: dict[str, QuadClass] = {
 assert set(QUAD_OF) == {e.value for e in EventType}
 
 TITLE_BONUS = 2.0  # the headline names the story's main event; a body cue must be much stronger to win
+TITLE_SECOND_CLAUSE_PENALTY = 4.5  # a headline's reaction clause ("…; China protests") ranks below the lead sentence
 RANK_PENALTY = 0.35
 POSITION_PENALTY = 0.015  # per character from the sentence start: the main verb comes early in news English
 SUBORDINATE_PENALTY = 1.5  # a cue inside a subordinate clause ("after clashes", "whom they blame") rarely is the event
@@ -103,6 +104,29 @@ def cue_patterns(cues: dict[str, Cue]) -> list[tuple[str, str]]:
     :func:`find_cues` reads."""
     patterns = [(name, cue.pattern) for name, cue in cues.items()]
     return [*patterns, (_SUBORDINATE, _SUBORDINATE_RE.pattern), (_RELATIVE, _RELATIVE_RE.pattern)]
+
+
+def title_regions(title: str) -> list[tuple[int, int, float]]:
+    """The headline's cue regions. Its main clause gets the headline bonus; a second clause with a subject of its own,
+    after a semicolon or after a comma that follows four or more words and opens on a capital ("US approves arms sale
+    to Taiwan; China protests", "North Korea fires missile toward Sea of Japan, Tokyo lodges protest"), is a reaction
+    and scores below the lead sentence. A comma after fewer words lists subjects ("Russia, Ukraine swap prisoners"); a
+    lower-case word after it goes on with the same subject ("Kim hosts Putin, signs treaty"). In a headline in title
+    case, commas tell nothing.
+
+    ``title`` is the cleaned headline (cased), the same length as the lower-cased one the cues are found in.
+    """
+    cut = title.find(";")
+    words = title.split()
+    if words and sum(w[:1].isupper() for w in words) < 0.6 * len(words):
+        comma = title.find(", ")
+        while comma > 0 and not (title.count(" ", 0, comma) >= 3 and title[comma + 2 : comma + 3].isupper()):
+            comma = title.find(", ", comma + 2)
+        if comma > 0 and (cut < 0 or comma < cut):
+            cut = comma
+    if cut <= 0:
+        return [(0, len(title), TITLE_BONUS)]
+    return [(0, cut, TITLE_BONUS), (cut + 1, len(title), TITLE_BONUS - TITLE_SECOND_CLAUSE_PENALTY)]
 
 
 def cue_range(regions: list[tuple[int, int, float]]) -> tuple[int, int]:

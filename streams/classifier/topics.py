@@ -28,7 +28,12 @@ TOPIC_PATTERNS: dict[str, str] = {
     "elections": r"elections?|electoral|ballots?|referendum|polls? (?:opened|closed)|voters?",
     "protest": r"protest\w*|demonstrat\w+|riot\w*|strikers?|hunger strike",
     "migration": r"migrants?|migration|immigra\w+|border crossings?|deport\w+|labou?r exports?|exporting labou?r",
+    "sports": r"football|soccer|league|world cup|olympics?|tournament|scored|goals?|striker|midfielder|goalkeeper|"
+    r"winger|head coach|stoppage time|semi-?finals?|quarter-?finals?|championship|fifa|uefa|bundesliga|"
+    r"premier league|nba|(?:beat|defeated|edged|thrashed|drew with|lost to) [\w .'-]{2,40}? \d{1,2}-\d{1,2}",
 }
+# Politics that a sports story might carry ("Russia banned from the Olympics") keeps these topics ahead of sport.
+_HARD_NEWS = ("military", "diplomacy", "sanctions", "nuclear", "missile", "terrorism", "humanitarian")
 MAX_TOPICS = 8
 
 TOPIC_REGEXES: list[tuple[str, str]] = [(f"topic:{name}", rf"(?:{p})\b") for name, p in TOPIC_PATTERNS.items()]
@@ -43,3 +48,10 @@ def count_topics(found: list[tuple[str, re.Match[str]]], limit: int) -> list[tup
         if name.startswith("topic:") and m.start() < limit:
             counts[name[6:]] = counts.get(name[6:], 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def is_sports_story(topics: list[tuple[str, int]]) -> bool:
+    """A story whose opening is mostly about a game: three or more sports terms, over twice the hard-news terms."""
+    counts = dict(topics)
+    sport = counts.get("sports", 0)
+    return sport >= 3 and sport > 2 * sum(counts.get(t, 0) for t in _HARD_NEWS)

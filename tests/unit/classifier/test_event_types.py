@@ -135,6 +135,38 @@ def test_headline_event_outweighs_later_reactions(clf: Classifier) -> None:
     assert c.event_type == "ACCUSE", c.explanation
 
 
+def test_headline_reaction_clause_ranks_below_the_main_clause(clf: Classifier) -> None:
+    cases = {
+        "US approves $2.3 billion air defence sale to Taiwan; China lodges protest": "AID",
+        "N. Korea fires ballistic missile toward Sea of Japan, Tokyo lodges protest": "MOBILIZE",
+        "Zelenskyy asks Trump for Tomahawk missiles; Kremlin warns of escalation": "REQUEST",
+        # A comma after a short list of subjects, or before a verb of the same subject, opens no reaction clause.
+        "Russia, Ukraine swap 185 prisoners each in UAE-brokered exchange": "CONCEDE",
+        "Kim Jong Un hosts Putin in Pyongyang, signs mutual defence treaty": "AGREE",
+    }
+    for title, expected in cases.items():
+        assert clf.analyse(title, "").event_type == expected, title
+    # With nothing in the main clause, the reaction still names the event.
+    assert clf.analyse("Hours after the vote; China protests to Japan", "").event_type == "ACCUSE"
+
+
+def test_sports_story_has_no_interstate_event(clf: Classifier) -> None:
+    a = clf.analyse(
+        "England beat France 2-1 to reach World Cup semi-final",
+        "Harry Kane scored twice as England beat France 2-1 in the quarter-final on Saturday. The striker's second "
+        "goal came in stoppage time, and France's head coach blamed the referee.",
+    )
+    assert a.event_type == "NONE" and a.dyads == [], a.explanation
+    assert "sports" in a.topics and any("sports story" in e for e in a.explanation)
+    # Politics around a tournament is still politics.
+    b = clf.analyse(
+        "Ukraine calls for Russia's ban from the World Cup",
+        "Ukraine urged FIFA to keep Russia out of the tournament while its troops occupy Ukrainian territory and its "
+        "missiles strike Ukrainian cities.",
+    )
+    assert b.event_type == "REQUEST" and b.dyad_keys == ["RUS-UKR"], b.explanation
+
+
 def test_stated_intent_to_use_force_is_a_threat(clf: Classifier) -> None:
     assert clf.analyse("Trump says US will strike Iran if talks fail", "").event_type == "THREATEN"
     assert clf.analyse("", "Israel would attack again if Iran rebuilt the site, Netanyahu said.").event_type == (
