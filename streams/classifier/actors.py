@@ -175,6 +175,9 @@ _DATELINE_RE = re.compile(
     r"(?P<agency>[ \t]*\([A-Za-z][A-Za-z .&/-]{0,30}\))?"  # "(Reuters)"
     r"[ \t]*(?:--|[-—–])[ \t]"
 )
+# "Takaichi's Taiwan remarks", "a Ukraine policy": a state's name before these nouns is what is talked about, not a
+# party ("Taiwan ties" and "Ukraine war" keep theirs).
+_TOPIC_NOUN_AFTER_RE = re.compile(r"\s+(?:remarks|comments|policy|question|issue|stance|contingency|emergency)\b")
 _MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
@@ -327,6 +330,9 @@ def resolve(
         key = entry.key
         alias = candidates[0]
         kind = alias.kind
+        if kind == "name" and _TOPIC_NOUN_AFTER_RE.match(lower, end):
+            dropped.append(Dropped(start, end, text[start:end], "topic: talked about, not a party"))
+            continue
         if len(candidates) == 1 and kind != "demonym" and key not in _AMBIGUOUS_KEYS:
             mentions.append(Mention(start, end, alias.code, alias))  # the common case: no rule applies
             continue

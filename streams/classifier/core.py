@@ -223,7 +223,7 @@ class Classifier:
         if evidence:
             top = evidence[0].weight
             floor = max(MIN_DYAD_WEIGHT, MIN_DYAD_SHARE * top)
-            evidence = [e for e in evidence if e.weight >= floor][:64]
+            evidence = [e for e in evidence if e.weight > floor][:64]
         result.dyads = [_dyad_result(e) for e in evidence]
         if explain:
             for e, dyad in zip(evidence[:8], result.dyads, strict=False):

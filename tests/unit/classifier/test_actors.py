@@ -126,6 +126,14 @@ def test_no_dateline_without_capitals_or_agency(clf: Classifier) -> None:
     assert codes(clf, "SEOUL (Reuters) - South Korea protested to Japan.", "Headline") == ["JPN", "KOR"]
 
 
+def test_a_state_talked_about_is_no_party(clf: Classifier) -> None:
+    a = clf.analyse("China demands Japan retract Takaichi's Taiwan remarks", "")
+    assert sorted(a.actor_codes) == ["CHN", "JPN"] and a.dyad_keys == ["CHN-JPN"]
+    assert any("topic: talked about" in e for e in a.explanation)
+    # As a party to ties or a war, the state stays.
+    assert "TWN" in clf.analyse("Paraguay reaffirms Taiwan ties", "").actor_codes
+
+
 def test_brussels_is_the_eu_not_belgium(clf: Classifier) -> None:
     assert codes(clf, "BRUSSELS — EU leaders agreed to lend Ukraine 90 billion euros.") == ["UKR"]
     assert codes(clf, "Belgium's prime minister met Dutch officials in Brussels.") == ["BEL", "NLD"]
