@@ -110,3 +110,14 @@ def test_headline_after_clause_pairs_with_the_subject_weakly(clf: Classifier) ->
     assert [d for d, _, _ in got] == ["JPN-RUS"]
     # In a body sentence the clause stays background (see test_bystander_in_subordinate_clause_is_not_paired).
     assert dyads(clf, "Japan scrambled jets after Russian bombers flew near its airspace.") == []
+
+
+def test_a_pair_named_once_in_the_background_is_dropped(clf: Classifier) -> None:
+    """A dyad needs 30 % of the primary's evidence: one late mention of two other states is background."""
+    a = clf.analyse(
+        "China launches large-scale drills around Taiwan",
+        "China's military began drills around Taiwan on Monday, the Eastern Theater Command said. "
+        "Taiwan condemned the drills as a provocation. Beijing said the drills were a warning to separatists. "
+        "The drills followed Washington's approval in December of an arms package for Taipei.",
+    )
+    assert a.dyad_keys == ["CHN-TWN"], [(d.dyad, d.weight) for d in a.dyads]
