@@ -62,7 +62,7 @@ async def create_topic(settings: Settings, name: str, partitions: int = 6) -> No
 class WorkerProcess:
     """`dyadwatch worker` as a child process, with its resident memory readable at any time."""
 
-    def __init__(self, settings: Settings, index: int = 0) -> None:
+    def __init__(self, settings: Settings, index: int = 0, env: dict[str, str] | None = None) -> None:
         self.settings = settings
         self.index = index
         self.log = OUT / f"{settings.topic_prefix}-worker-{index}.log"
@@ -70,6 +70,7 @@ class WorkerProcess:
             **os.environ,
             "DYADWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
             "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+            **(env or {}),
         }
         self._log_handle = self.log.open("wb")
         self.proc = subprocess.Popen(

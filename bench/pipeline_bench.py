@@ -165,23 +165,49 @@ def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: s
     return run
 
 
-def memory(bootstrap: str, n: int, *, prefix: str = "mem", samples: int = 20) -> dict:
-    """Worker RSS while it works through ``n`` articles whose event time spans 28 days (windows expire on the way),
-    sampled ``samples`` times."""
-    settings = bench_settings(bootstrap, prefix)
+def memory(bootstrap: str, n: int, *, prefix: str = "mem", samples: int = 20, baseline: bool = True) -> dict:
+    """Worker RSS while it works through ``n`` articles whose event time spans 28 days (window counts expire on the
+    way), sampled ``samples`` times. With ``baseline``, a second worker with heap trimming off
+    (``DYADWATCH_HEAP_TRIM_INTERVAL_S=0``) reads its own copy of the same input beside it, sampled at the same points.
+
+    The dedup memory's clock is the records' Kafka time, which here moves only minutes: its entries do not expire
+    in this run (they are on disk, in RocksDB; its capped block cache is what they cost in memory)."""
     sample_every = max(1, n // samples)
     start = datetime.now(UTC) - timedelta(days=28)
-    worker = WorkerProcess(settings)
-    samples: list[tuple[int, float]] = []
+    runs = {"trimmed": bench_settings(bootstrap, prefix)}
+    if baseline:
+        runs["untrimmed"] = bench_settings(bootstrap, f"{prefix}raw")
+    workers = {
+        name: WorkerProcess(settings, env={"DYADWATCH_HEAP_TRIM_INTERVAL_S": "0"} if name == "untrimmed" else None)
+        for name, settings in runs.items()
+    }
+    rss: dict[str, list[tuple[int, float]]] = {name: [] for name in runs}
     try:
         produced = 0
         stream = demo_articles(n, seed=3, start=start, span=timedelta(days=28))
         while produced < n:
             chunk = [a for _, a in zip(range(sample_every), stream, strict=False)]
-            produced += asyncio.run(produce(settings, iter(chunk)))
-            wait_until(lambda: worker.alive() and lag(settings) == 0, timeout=3600, poll=1.0)
-            samples.append((produced, worker.rss_mb()))
-            print(f"  memory: {produced:>9,} articles  worker RSS {samples[-1][1]:.0f} MB", flush=True)
+            for settings in runs.values():
+                asyncio.run(produce(settings, iter(chunk)))
+            produced += len(chunk)
+            for name, settings in runs.items():
+                worker = workers[name]
+                wait_until(lambda w=worker, s=settings: w.alive() and lag(s) == 0, timeout=3600, poll=1.0)
+            for name, worker in workers.items():
+                rss[name].append((produced, worker.rss_mb()))
+            print(
+                f"  memory: {produced:>9,} articles  worker RSS "
+                + "  ".join(f"{name} {rss[name][-1][1]:.0f} MB" for name in runs),
+                flush=True,
+            )
     finally:
-        worker.stop()
-    return {"articles": n, "rss_samples": samples, "worker_rss_mb_at_end": samples[-1][1] if samples else None}
+        for worker in workers.values():
+            worker.stop()
+    trimmed, untrimmed = rss["trimmed"], rss.get("untrimmed", [])
+    return {
+        "articles": n,
+        "rss_samples": trimmed,
+        "worker_rss_mb_at_end": trimmed[-1][1] if trimmed else None,
+        "untrimmed_rss_samples": untrimmed,
+        "untrimmed_rss_mb_at_end": untrimmed[-1][1] if untrimmed else None,
+    }

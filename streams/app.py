@@ -20,6 +20,7 @@ from typing import Any
 import faust
 
 from schemas.topics import TOPICS
+from streams import heap_trim
 from streams.agents import classify, count
 from streams.agents.alert import AlertStep
 from streams.agents.classify import Classifier
@@ -90,6 +91,12 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
     classify.register(app, pipeline, classifier)
     count.register(app, pipeline, AlertStep(app, pipeline))
     _wire_metrics(app, pipeline)
+    if settings.heap_trim_interval_s > 0 and heap_trim.available():
+
+        @app.timer(interval=settings.heap_trim_interval_s)
+        async def trim_heap() -> None:
+            heap_trim.trim_heap()
+
     return app
 
 

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     classifier_native: bool = Field(
         True, description="Load the mypyc-compiled classifier (build/classifier-native) when built from these sources."
     )
+    heap_trim_interval_s: float = Field(
+        60.0, ge=0.0, description="How often the worker returns freed heap memory to the OS (glibc); 0 never."
+    )
     rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
     worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")
 

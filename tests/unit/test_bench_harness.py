@@ -21,7 +21,8 @@ RESULTS = {
     "latency": {"rate_target": 500.0, "rate_achieved": 499.0, "articles": 10,
                 "count": percentiles([100.0, 200.0, 300.0, 400.0]), "alert": percentiles([150.0, 250.0])},
     "memory": {"articles": 1_000_000, "rss_samples": [[500_000, 180.0], [1_000_000, 190.0]],
-               "worker_rss_mb_at_end": 190.0},
+               "worker_rss_mb_at_end": 190.0, "untrimmed_rss_samples": [[500_000, 200.0], [1_000_000, 250.0]],
+               "untrimmed_rss_mb_at_end": 250.0},
     "classifier": {"classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0},
 }
 
@@ -41,6 +42,7 @@ def test_write_report_produces_markdown_json_and_chart(tmp_path):
     assert "pipeline ≥ 5,000 articles/s: **missed**" in md
     assert "pipeline ≥ 0.50 × the raw passthrough: **met**" in md
     assert "worker RSS < 400 MB at 1,000,000 articles: **met**" in md
+    assert "| +10.0 MB | without heap trimming: +50.0 MB (ends at 250.0 MB) | 0.76 of its end RSS |" in md
     assert (tmp_path / "benchmarks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
