@@ -157,9 +157,20 @@ _TURKEY_FOOD_AFTER = frozenset(
 _TURKEY_FOOD_BEFORE = frozenset(
     ["thanksgiving", "roast", "wild", "smoked", "christmas", "whole", "frozen", "roasted", "sliced", "ground"]
 )
-_VENUE_PREPOSITIONS = frozenset({"in", "at", "to"})
+_VENUE_PREPOSITIONS = ("in", "at", "to")
 # "to" names a city as the venue ("flew to Geneva for talks"), a state as the counterpart ("an envoy to North Korea").
-_STATE_VENUE_PREPOSITIONS = frozenset({"in", "at"})
+_STATE_VENUE_PREPOSITIONS = ("in", "at")
+
+
+def _venue_lead_ins(prepositions: tuple[str, ...]) -> tuple[str, ...]:
+    """What a venue mention follows: "in ", "in the ", "in Swiss ", "in capital " (lower case), after a space or a
+    line break, for ``str.endswith`` at the mention's start."""
+    tails = ("", "the ", "swiss ", "capital ")
+    return tuple(f"{sep}{p} {tail}" for p in prepositions for tail in tails for sep in (" ", "\n"))
+
+
+_VENUE_LEAD_INS = _venue_lead_ins(_VENUE_PREPOSITIONS)
+_STATE_VENUE_LEAD_INS = _venue_lead_ins(_STATE_VENUE_PREPOSITIONS)
 _MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a word
     r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
     r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
@@ -177,7 +188,11 @@ _DATELINE_RE = re.compile(
 )
 # "Takaichi's Taiwan remarks", "a Ukraine policy": a state's name before these nouns is what is talked about, not a
 # party ("Taiwan ties" and "Ukraine war" keep theirs).
-_TOPIC_NOUN_AFTER_RE = re.compile(r"\s+(?:remarks|comments|policy|question|issue|stance|contingency|emergency)\b")
+_TOPIC_NOUNS_AFTER = tuple(
+    f" {noun}{end}"
+    for noun in ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")
+    for end in (" ", ",", ".", ";", ":", "\n", "'", "?")
+)
 _MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
@@ -295,6 +310,8 @@ _AMBIGUOUS_KEYS = _KOREA_KEYS | _CONGO_KEYS | _GEORGIA_KEYS | PERSON_RISK_KEYS |
 def dateline_end(prep: PreparedText) -> int:
     """End of the wire dateline that opens the body, or -1 when it has none."""
     body = prep.title_end + 2 if prep.title_end else 2
+    if prep.cleaned.find("-", body, body + 90) < 0:  # every dateline ends on a dash (cleaning folds "—" to "-")
+        return -1
     m = _DATELINE_RE.match(prep.cleaned, body, body + 90)
     if m is None or (m.group("caps_tail") is None and m.group("agency") is None):
         return -1
@@ -330,7 +347,7 @@ def resolve(
         key = entry.key
         alias = candidates[0]
         kind = alias.kind
-        if kind == "name" and _TOPIC_NOUN_AFTER_RE.match(lower, end):
+        if kind == "name" and lower.startswith(_TOPIC_NOUNS_AFTER, end):
             dropped.append(Dropped(start, end, text[start:end], "topic: talked about, not a party"))
             continue
         if len(candidates) == 1 and kind != "demonym" and key not in _AMBIGUOUS_KEYS:
@@ -384,21 +401,25 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
         return
     low = prep.lower
     # Pass 1, cheap: mentions right after "in", "at", "to" ("in the", "in Swiss", "in capital").
-    after_preposition: list[Mention] = []
+    # Pass 2: the sentence must speak of a meeting (decided once per sentence).
+    meeting: dict[int, bool] = {}
     for m in mentions:
         kind = m.alias.kind
-        if kind in PLACE_KINDS or kind == "name":
-            prepositions = _VENUE_PREPOSITIONS if kind in PLACE_KINDS else _STATE_VENUE_PREPOSITIONS
-            words = low[max(0, m.start - 24) : m.start].split()
-            if words and (
-                words[-1] in prepositions
-                or (len(words) > 1 and words[-2] in prepositions and words[-1] in ("the", "swiss", "capital"))
-            ):
-                after_preposition.append(m)
-    for m in after_preposition:  # pass 2: the sentence must speak of a meeting
+        if kind in PLACE_KINDS:
+            lead_ins = _VENUE_LEAD_INS
+        elif kind == "name":
+            lead_ins = _STATE_VENUE_LEAD_INS
+        else:
+            continue
+        if not (low.endswith(lead_ins, 0, m.start) or (m.start < 16 and f" {low[: m.start]}".endswith(lead_ins))):
+            continue
         sent_start = max(low.rfind(". ", 0, m.start), low.rfind("\n", 0, m.start), 0)
-        sent_end = low.find(". ", m.end)
-        if search_word_start(_MEETING_WORDS_RE, low, sent_start, sent_end if sent_end > 0 else len(low)) is not None:
+        found = meeting.get(sent_start)
+        if found is None:
+            sent_end = low.find(". ", m.end)
+            stop = sent_end if sent_end > 0 else len(low)
+            found = meeting[sent_start] = search_word_start(_MEETING_WORDS_RE, low, sent_start, stop) is not None
+        if found:
             m.venue = True
             dropped.append(Dropped(m.start, m.end, prep.cleaned[m.start : m.end], "venue: meeting place only"))
 
