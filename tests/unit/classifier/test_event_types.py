@@ -178,6 +178,25 @@ def test_sanctions_packages(clf: Classifier) -> None:
     assert clf.analyse("EU agrees 19th sanctions package against Russia", "").event_type == "SANCTION"
 
 
+def test_more_recent_wire_wording(clf: Classifier) -> None:
+    cases = {
+        "Israel pulls troops from hilltop post in south Lebanon": "RETREAT",
+        "US forces leave Iraq's Ain al-Asad base": "RETREAT",
+        "Chinese coast guard blocks Philippine supply ships near Scarborough Shoal": "COERCE",
+        "US adds 26 Chinese firms to trade blacklist": "SANCTION",
+        "Mexico sends 37 more cartel suspects to the United States": "COOPERATE",
+        "Paraguay's president reaffirms Taiwan ties on Taipei visit": "SUPPORT",
+        "South Korea, the US and Japan begin trilateral Freedom Edge exercise": "COOPERATE",
+        # "strike" is a labour protest only in its context; jets striking a port is an attack.
+        "Israeli jets strike Houthi-held Hodeidah port": "ASSAULT",
+        "Belgian dock workers went on strike over pension cuts": "PROTEST",
+        # To demonstrate resolve is no demonstration.
+        "Japan and the US held joint drills that demonstrate their resolve": "COOPERATE",
+    }
+    for title, expected in cases.items():
+        assert clf.analyse(title, "").event_type == expected, title
+
+
 def test_context_after_amid_is_not_the_event(clf: Classifier) -> None:
     a = clf.analyse("", "Poland summoned the Belarusian ambassador amid reports of attacks on border guards.")
     assert a.event_type == "ACCUSE", a.explanation
