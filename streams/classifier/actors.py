@@ -309,7 +309,7 @@ _AMBIGUOUS_KEYS = _KOREA_KEYS | _CONGO_KEYS | _GEORGIA_KEYS | PERSON_RISK_KEYS |
 
 def dateline_end(prep: PreparedText) -> int:
     """End of the wire dateline that opens the body, or -1 when it has none."""
-    body = prep.title_end + 2 if prep.title_end else 2
+    body = prep.body_start
     if prep.cleaned.find("-", body, body + 90) < 0:  # every dateline ends on a dash (cleaning folds "—" to "-")
         return -1
     m = _DATELINE_RE.match(prep.cleaned, body, body + 90)
@@ -334,14 +334,14 @@ def resolve(
     dropped: list[Dropped] = []
     georgia: list[str | None] = []  # the Georgia rule reads the whole article: decided once, on first need
     washington_state: bool | None = None
-    body = prep.title_end + 2 if prep.title_end else 2
+    body = prep.body_start
     dateline = dateline_end(prep) if matches and matches[-1][0] >= body else -1
     for start, end, entry in matches:
         candidates = entry.candidates
         if not candidates:
             dropped.append(Dropped(start, end, text[start:end], "blocked phrase"))
             continue
-        if start < dateline and start >= body:
+        if body <= start < dateline:
             dropped.append(Dropped(start, end, text[start:end], "dateline: where the story was filed"))
             continue
         key = entry.key

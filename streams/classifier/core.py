@@ -167,7 +167,7 @@ class Classifier:
         # them for the dyads of several states; for a single state, its first few (the key sentences for the cue).
         last = mentions[min(len(mentions), KEY_SENTENCES + 1) - 1].end if single else mentions[-1].end
         cut = cleaned.find("\n", last)
-        sentences = iter_sentence_spans(cleaned, prep.title_end + 2, len(cleaned) if cut < 0 else cut)
+        sentences = iter_sentence_spans(cleaned, prep.body_start, len(cleaned) if cut < 0 else cut)
         pending = next(sentences, None)
         sentence_of: list[int] = []  # index of the last sentence starting at or before each mention
         key_sentences: list[int] = []  # the first body sentences that name an actor, in order

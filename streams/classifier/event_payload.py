@@ -57,7 +57,7 @@ def build_event(
 
     Title and snippet come from the cleaned text the analysis read, each run of whitespace as one space.
     """
-    body = prep.title_end + 2
+    body = prep.body_start
     return _assemble(
         ClassifiedEvent,
         {

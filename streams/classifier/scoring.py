@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from schemas.base import make_dyad
+
 
 @dataclass(slots=True)
 class PRF:
@@ -106,7 +108,7 @@ def evaluate(rows: Iterable[dict[str, Any]], predict: Predictor, name: str = "ev
         gold = row.get("direction")
         if gold:
             src, _, tgt = gold.partition(">")
-            report.direction.add(p.directions.get("-".join(sorted((src, tgt)))), gold)
+            report.direction.add(p.directions.get(make_dyad(src, tgt)), gold)
     return report
 
 

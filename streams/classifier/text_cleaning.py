@@ -104,6 +104,11 @@ class PreparedText:
         self.title_end = title_end
         self.truncated = truncated
 
+    @property
+    def body_start(self) -> int:
+        """Offset where the text starts, after the title and its two line breaks (2 with no title)."""
+        return self.title_end + 2
+
 
 def prepare(title: object, text: object) -> PreparedText:
     """Join, cap and normalise title and body. Never raises on odd input (None, control characters, markup)."""

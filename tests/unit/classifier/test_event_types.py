@@ -28,6 +28,12 @@ CASES = {
 }
 
 
+def assert_headline_events(clf: Classifier, cases: dict[str, str]) -> None:
+    """Each headline, classified alone, has its expected event type."""
+    for title, expected in cases.items():
+        assert clf.analyse(title, "").event_type == expected, title
+
+
 @pytest.mark.parametrize(("expected", "sentence"), CASES.items())
 def test_event_type(clf: Classifier, expected: str, sentence: str) -> None:
     a = clf.analyse("", sentence)
@@ -69,8 +75,7 @@ def test_modern_conflict_wording(clf: Classifier) -> None:
         "U.S. and Japan hold joint drills in the East China Sea": "COOPERATE",
         "Russia, Ukraine swap hundreds of prisoners": "CONCEDE",
     }
-    for title, expected in cases.items():
-        assert clf.analyse(title, "").event_type == expected, title
+    assert_headline_events(clf, cases)
     assert clf.analyse("", "Seoul alleged that Pyongyang hacked its banks.").event_type == "ACCUSE"
 
 
@@ -112,8 +117,7 @@ def test_watch_floor_actions_of_recent_years(clf: Classifier) -> None:
         "Thousands protest in Belgrade against the government": "PROTEST",
         "France formally recognises the State of Palestine": "SUPPORT",
     }
-    for title, expected in cases.items():
-        assert clf.analyse(title, "").event_type == expected, title
+    assert_headline_events(clf, cases)
 
 
 def test_headline_event_outweighs_later_reactions(clf: Classifier) -> None:
@@ -144,8 +148,7 @@ def test_headline_reaction_clause_ranks_below_the_main_clause(clf: Classifier) -
         "Russia, Ukraine swap 185 prisoners each in UAE-brokered exchange": "CONCEDE",
         "Kim Jong Un hosts Putin in Pyongyang, signs mutual defence treaty": "AGREE",
     }
-    for title, expected in cases.items():
-        assert clf.analyse(title, "").event_type == expected, title
+    assert_headline_events(clf, cases)
     # With nothing in the main clause, the reaction still names the event.
     assert clf.analyse("Hours after the vote; China protests to Japan", "").event_type == "ACCUSE"
 
@@ -193,8 +196,7 @@ def test_more_recent_wire_wording(clf: Classifier) -> None:
         # To demonstrate resolve is no demonstration.
         "Japan and the US held joint drills that demonstrate their resolve": "COOPERATE",
     }
-    for title, expected in cases.items():
-        assert clf.analyse(title, "").event_type == expected, title
+    assert_headline_events(clf, cases)
 
 
 def test_context_after_amid_is_not_the_event(clf: Classifier) -> None:
