@@ -4,8 +4,9 @@ Run: ``python -m bench.classifier_bench [--limit N]``. Importable: ``run(limit) 
 Both systems see ``title + "\\n\\n" + text``; each is timed with process CPU time (robust to a busy machine) over
 the same rows, alternating in blocks so that background load hits all alike: ``Classifier.analyse`` (the fast path),
 ``Classifier.classify`` (the pydantic event the stream pipeline publishes) and geotext. On a shared machine the
-absolute rates move by ±10% from run to run; the ratios to geotext move far less. When the mypyc build is loaded, a
-child process also times ``analyse`` as plain Python on the same rows, so the compiled build's gain is measured too.
+absolute rates move by ±10% from run to run; the ratios to geotext move far less. Child processes then time
+``analyse`` on the same rows without the Rust core (the mypyc build alone) and as plain Python, so what each fast path
+adds is measured too.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run(limit: int | None = None) -> dict[str, Any]:
     proc = psutil.Process()
     gc.collect()
     rss0 = proc.memory_info().rss
-    from streams.classifier import Classifier, native
+    from streams.classifier import Classifier, native, rust_core
 
     t_load = time.perf_counter()
     classifier = Classifier()
@@ -82,11 +83,19 @@ def run(limit: int | None = None) -> dict[str, Any]:
         "classify_vs_geotext": round(theirs / full, 2),
         "classifier_rss_mb": round(rss_mb, 1),
         "classifier_load_s": round(load_s, 2),
-        "classifier_build": "mypyc" if native.status.loaded else "python",
+        "classifier_build": "+".join(
+            [name for name, on in (("Rust core", classifier.rust_core), ("mypyc", native.status.loaded)) if on]
+        )
+        or "python",
     }
-    if native.status.loaded:
-        result["pure_python_articles_per_s"] = _pure_python_rate(limit)
-        result["mypyc_vs_pure_python"] = round(
+    if rust_core.status.loaded:
+        result["without_rust_articles_per_s"] = _child_rate(limit, rust=False, mypyc=native.status.loaded)
+        result["rust_vs_without"] = round(
+            result["classifier_articles_per_s"] / result["without_rust_articles_per_s"], 2
+        )
+    if rust_core.status.loaded or native.status.loaded:
+        result["pure_python_articles_per_s"] = _child_rate(limit, rust=False, mypyc=False)
+        result["fast_paths_vs_pure_python"] = round(
             result["classifier_articles_per_s"] / result["pure_python_articles_per_s"], 2
         )
     width = max(len(k) for k in result)
@@ -96,13 +105,13 @@ def run(limit: int | None = None) -> dict[str, Any]:
     return result
 
 
-PURE_LOOP = """
+CHILD_LOOP = """
 import sys, time
 from bench.classifier_bench import _rows
 from streams.classifier import Classifier, native
-assert not native.status.loaded
 rows = _rows(None if sys.argv[1] == "all" else int(sys.argv[1]))
 clf = Classifier()
+assert (clf.rust_core, native.status.loaded) == (sys.argv[2] == "rust", sys.argv[3] == "mypyc")
 clf.analyse(*rows[0], explain=False)
 t0 = time.process_time()
 for title, text in rows:
@@ -111,11 +120,16 @@ print(round(len(rows) / (time.process_time() - t0)))
 """
 
 
-def _pure_python_rate(limit: int | None) -> int:
-    """``analyse`` as plain Python (the modules the build compiles, uncompiled), in a child process of this run."""
-    env = {**os.environ, "DYADWATCH_CLASSIFIER_NATIVE": "false"}
+def _child_rate(limit: int | None, *, rust: bool, mypyc: bool) -> int:
+    """``analyse`` in a child process of this run with only the chosen fast paths (none: plain Python)."""
+    env = {
+        **os.environ,
+        "DYADWATCH_CLASSIFIER_RUST": str(rust).lower(),
+        "DYADWATCH_CLASSIFIER_NATIVE": str(mypyc).lower(),
+    }
+    args = ["all" if limit is None else str(limit), "rust" if rust else "-", "mypyc" if mypyc else "-"]
     out = subprocess.run(
-        [sys.executable, "-c", PURE_LOOP, "all" if limit is None else str(limit)],
+        [sys.executable, "-c", CHILD_LOOP, *args],
         env=env,
         capture_output=True,
         text=True,

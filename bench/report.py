@@ -11,7 +11,8 @@ PIPELINE_TARGET_PER_S = 5000
 # figure -> (target in words, test); the verdicts section of the report applies them to a run's figures.
 TARGETS = {
     "pipeline_articles_per_s": (
-        f"pipeline ≥ {PIPELINE_TARGET_PER_S:,} articles/s", lambda v: v >= PIPELINE_TARGET_PER_S
+        f"pipeline ≥ {PIPELINE_TARGET_PER_S:,} articles/s",
+        lambda v: v >= PIPELINE_TARGET_PER_S,
     ),
     "pipeline_vs_passthrough": ("pipeline ≥ 0.50 × the raw passthrough", lambda v: v >= 0.5),
     "latency_p99_ms": ("p99 article → count < 1,000 ms at 500 articles/s", lambda v: v < 1000),
@@ -20,8 +21,14 @@ TARGETS = {
 
 
 # `bench.run --skip` names -> the results sections each one produces.
-SECTIONS = {"classifier": ["classifier"], "throughput": ["throughput"], "scaleout": ["scaleout"],
-            "latency": ["latency", "latency_context"], "memory": ["memory"], "profile": ["profile"]}
+SECTIONS = {
+    "classifier": ["classifier"],
+    "throughput": ["throughput"],
+    "scaleout": ["scaleout"],
+    "latency": ["latency", "latency_context"],
+    "memory": ["memory"],
+    "profile": ["profile"],
+}
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -38,7 +45,8 @@ def reuse(results: dict[str, Any], earlier: dict[str, Any], names: list[str]) ->
                 results[section] = earlier[section]
                 # A section the earlier run had itself taken from another keeps naming the run that measured it.
                 results.setdefault("reused", {})[section] = earlier.get("reused", {}).get(section) or {
-                    "started": earlier.get("started"), "command": earlier.get("command"),
+                    "started": earlier.get("started"),
+                    "command": earlier.get("command"),
                 }
 
 
@@ -56,9 +64,11 @@ def verdicts(results: dict[str, Any]) -> list[str]:
         if value is not None:
             lines.append(f"- {words}: **{'met' if test(value) else 'missed'}** ({value:,.2f})")
         elif key == "worker_rss_mb_at_1m" and mem.get("worker_rss_mb_at_end") is not None:
-            lines.append(f"- {words}: not measured at that size; {mem['worker_rss_mb_at_end']:,.1f} MB after "
-                         f"{mem['articles']:,} articles ({'under' if test(mem['worker_rss_mb_at_end']) else 'over'} "
-                         "the bound)")
+            lines.append(
+                f"- {words}: not measured at that size; {mem['worker_rss_mb_at_end']:,.1f} MB after "
+                f"{mem['articles']:,} articles ({'under' if test(mem['worker_rss_mb_at_end']) else 'over'} "
+                "the bound)"
+            )
         else:
             lines.append(f"- {words}: not measured in this run")
     return lines
@@ -159,8 +169,14 @@ def write_chart(results: dict[str, Any], path: Path) -> None:
     if samples:
         axes[2].plot([s[0] for s in samples], [s[1] for s in samples], marker="o", label="worker")
         if untrimmed:
-            axes[2].plot([s[0] for s in untrimmed], [s[1] for s in untrimmed], marker=".", linestyle=":",
-                         color="gray", label="without heap trimming")
+            axes[2].plot(
+                [s[0] for s in untrimmed],
+                [s[1] for s in untrimmed],
+                marker=".",
+                linestyle=":",
+                color="gray",
+                label="without heap trimming",
+            )
         axes[2].axhline(400, color="red", linestyle="--", linewidth=1, label="target 400 MB")
         axes[2].set_xlabel("articles processed")
         axes[2].set_ylabel("worker RSS (MB)")
@@ -177,10 +193,29 @@ def _untrimmed_row(mem: dict[str, Any]) -> list[str]:
     base, end = mem.get("untrimmed_rss_mb_at_end"), mem.get("worker_rss_mb_at_end")
     if base is None or end is None:
         return []
-    return [f"| the same worker, RSS growth from the first sample to the last "
-            f"| {end - mem['rss_samples'][0][1]:+,.1f} MB "
-            f"| without heap trimming: {base - mem['untrimmed_rss_samples'][0][1]:+,.1f} MB "
-            f"(ends at {base:,.1f} MB) | {end / base:.2f} of its end RSS | — |"]
+    return [
+        f"| the same worker, RSS growth from the first sample to the last "
+        f"| {end - mem['rss_samples'][0][1]:+,.1f} MB "
+        f"| without heap trimming: {base - mem['untrimmed_rss_samples'][0][1]:+,.1f} MB "
+        f"(ends at {base:,.1f} MB) | {end / base:.2f} of its end RSS | — |"
+    ]
+
+
+def _fast_path_rows(cls: dict[str, Any]) -> list[str]:
+    """What the Rust core and the mypyc build each add, from child processes of the same run."""
+    rate = cls.get("classifier_articles_per_s")
+    rows = []
+    if cls.get("without_rust_articles_per_s"):
+        rows.append(
+            f"| the same without the Rust core (mypyc build) | {_fmt(cls['without_rust_articles_per_s'], '/s')} "
+            f"| — | Rust core: {_ratio(rate, cls['without_rust_articles_per_s'])} | — |"
+        )
+    if cls.get("pure_python_articles_per_s"):
+        rows.append(
+            f"| the same classifier run as plain Python | {_fmt(cls['pure_python_articles_per_s'], '/s')} "
+            f"| — | fast paths: {_ratio(rate, cls['pure_python_articles_per_s'])} | — |"
+        )
+    return rows
 
 
 def write_report(results: dict[str, Any], out: Path) -> None:
@@ -241,8 +276,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         f"| geotext 0.4.0: {_fmt(cls.get('geotext_articles_per_s'), '/s')} "
         f"| {_ratio(cls.get('classifier_articles_per_s'), cls.get('geotext_articles_per_s'))} "
         "| ≥ 5,000/s and > geotext |",
-        f"| the same classifier run as plain Python | {_fmt(cls.get('pure_python_articles_per_s'), '/s')} "
-        f"| — | compiled: {_ratio(cls.get('classifier_articles_per_s'), cls.get('pure_python_articles_per_s'))} | — |",
+        *_fast_path_rows(cls),
         f"| classifier building the full `ClassifiedEvent` | {_fmt(cls.get('classify_model_articles_per_s'), '/s')} "
         "| — | — | — |",
         f"| loaded classifier memory | {_fmt(cls.get('classifier_rss_mb'), ' MB')} | — | — | — |",
@@ -312,9 +346,11 @@ def _reused_lines(results: dict[str, Any]) -> list[str]:
         for section, run in reused.items()
     ]
     if reused:
-        lines.append("Where runs overlapped in time they competed for the same cores: their absolute rates are lower "
-                     "than on a quiet machine, the per-CPU-second figures and same-run ratios less so. Merged with "
-                     "`python -m bench.report MAIN/benchmarks.json OTHER/benchmarks.json --out docs`.")
+        lines.append(
+            "Where runs overlapped in time they competed for the same cores: their absolute rates are lower "
+            "than on a quiet machine, the per-CPU-second figures and same-run ratios less so. Merged with "
+            "`python -m bench.report MAIN/benchmarks.json OTHER/benchmarks.json --out docs`."
+        )
     return lines
 
 

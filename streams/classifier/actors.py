@@ -432,9 +432,10 @@ _US_BUSINESS_RE = re.compile(
     r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?)\b"
 )
 US_BUSINESS_ALIAS = Alias("USA", "economy", "US business cues", 0.3)
+US_BUSINESS_SCAN_CHARS = 3000  # the cues are looked for in the opening only
 
 
-def rule_us_business(prep: PreparedText, limit: int = 3000) -> Mention | None:
+def rule_us_business(prep: PreparedText, limit: int = US_BUSINESS_SCAN_CHARS) -> Mention | None:
     """Fallback when no state is named: US corporate/market cues ("Inc", "dlrs") → a weak USA mention."""
     text = prep.cleaned
     pos = 0

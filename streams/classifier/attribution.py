@@ -18,21 +18,21 @@ _MEDIA_RE = re.compile(
 )
 
 
-_TAIL = 180
-_VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quoted", "wrote", "according")
+TAIL = 180
+VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quoted", "wrote", "according")
 
 
 def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
     """Offset where the sentence's trailing attribution clause begins, or None when there is none."""
-    tail_start = max(start, end - _TAIL)
+    tail_start = max(start, end - TAIL)
     comma = lower.rfind(",", tail_start, end)
     if comma < 0:
         return None
     # The clause after the last comma (or the one before it: ", the agency said on Monday, quoting ...").
     clause = lower[comma:end]
-    if not any(v in clause for v in _VERBS):
+    if not any(v in clause for v in VERBS):
         prev = lower.rfind(",", tail_start, comma)
-        if prev < 0 or not any(v in lower[prev:comma] for v in _VERBS):
+        if prev < 0 or not any(v in lower[prev:comma] for v in VERBS):
             return None
     # No comma may follow the clause's own, so only the last comma can start it.
     m = _ATTRIBUTION_RE.match(lower, comma, end)

@@ -7,9 +7,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
+from typing import Any
 
 from schemas.event import ClassifiedEvent
-from streams.classifier.actors import Mention, resolve, rule_us_business
+from streams.classifier import actors as actors_module
+from streams.classifier import attribution, dyads, event_types, rust_core
+from streams.classifier.actors import US_BUSINESS_ALIAS, Mention, resolve, rule_us_business
 from streams.classifier.attribution import reporter_clause_start
 from streams.classifier.dyads import DyadEvidence, build_dyads
 from streams.classifier.event_payload import build_event
@@ -27,13 +30,14 @@ from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
 from streams.classifier.keyword_scanner import KeywordScanner, Match, build_automaton
 from streams.classifier.sentences import iter_sentence_spans
-from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
+from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, as_text, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
 CLASSIFIER_VERSION = "1.0.3"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
 MIN_DYAD_SHARE = 0.3  # dyads weaker than this share of the strongest are dropped as noise
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
+US_BUSINESS_CONFIDENCE = 0.2
 
 
 # init=False and a hand-written __init__: mypyc compiles it; the one dataclasses generates runs as slow Python.
@@ -122,23 +126,81 @@ class Classifier:
         self.scanner = KeywordScanner(
             cue_patterns(self.cues.cues) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES}
         )
-        self._shared = SharedPass(self.gazetteer, self.scanner)
+        self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
+        self._rust: Any = rust_core.attach(self)
+
+    def tuning(self) -> dict[str, float | int]:
+        """The numbers the analysis runs on, from the modules that define them (for the Rust core)."""
+        return {
+            "key_sentences": KEY_SENTENCES,
+            "min_dyad_share": MIN_DYAD_SHARE,
+            "min_dyad_weight": MIN_DYAD_WEIGHT,
+            "title_weight": dyads.TITLE_WEIGHT,
+            "lead_weight": dyads.LEAD_WEIGHT,
+            "body_weight": dyads.BODY_WEIGHT,
+            "bystander_factor": dyads.BYSTANDER_FACTOR,
+            "title_bystander_factor": dyads.TITLE_BYSTANDER_FACTOR,
+            "title_bonus": event_types.TITLE_BONUS,
+            "title_second_clause_penalty": event_types.TITLE_SECOND_CLAUSE_PENALTY,
+            "rank_penalty": RANK_PENALTY,
+            "position_penalty": event_types.POSITION_PENALTY,
+            "subordinate_penalty": event_types.SUBORDINATE_PENALTY,
+            "relative_penalty": event_types.RELATIVE_PENALTY,
+            "min_score": event_types.MIN_SCORE,
+            "topic_scan_chars": TOPIC_SCAN_CHARS,
+            "max_topics": MAX_TOPICS,
+            "us_business_limit": actors_module.US_BUSINESS_SCAN_CHARS,
+            "reporter_tail": attribution.TAIL,
+        }
+
+    @property
+    def rust_core(self) -> bool:
+        """Whether ``analyse(..., explain=False)`` runs in the Rust core (for ASCII text)."""
+        return self._rust is not None
 
     # ------------------------------------------------------------------ fast path
     def analyse(
         self, title: str | None, text: str | None, *, published: date | None = None, explain: bool = True
     ) -> Analysis:
-        """Classify without building the pydantic model (benchmarks, evaluation)."""
+        """Classify without building the pydantic model (benchmarks, evaluation, bulk CLI). With ``explain=False``
+        the result has no explanation, and ASCII text runs in the Rust core when it is built."""
+        if not explain and self._rust is not None:
+            title, text = as_text(title), as_text(text)
+            out = self._rust.analyse(title, text, None if published is None else published.toordinal())
+            if out is not None:
+                return self._from_rust(out)
         return self._analyse(prepare(title, text), published, explain)
+
+    def _from_rust(self, out: tuple[Any, ...]) -> Analysis:
+        """The Rust core's answer (see its ``analyse``) as the same :class:`Analysis` the Python path builds."""
+        result = Analysis(truncated=out[1])
+        if out[0] == 0:
+            return result
+        if out[0] == 1:
+            start, end = out[2], out[3]
+            result.actors = [ActorResult(US_BUSINESS_ALIAS.code, [out[4]], [(start, end)], 1, US_BUSINESS_ALIAS.weight)]
+            result.confidence = US_BUSINESS_CONFIDENCE
+            return result
+        result.actors = [ActorResult(a[0], a[1], a[2], a[3], a[4], a[5]) for a in out[2]]
+        result.dyads = [DyadResult(d[0], d[1], d[2], d[3]) for d in out[3]]
+        result.topics = out[4]
+        cue_name = out[5]
+        result.confidence = round(out[6], 3)
+        if cue_name is not None:
+            cue = self.cues.cues[cue_name]
+            result.event_type = cue.event_type
+            result.quad_class = int(QUAD_OF[cue.event_type])
+            result.intensity = intensity_for(cue.event_type, cue.cameo)
+        return result
 
     def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
         result = Analysis(truncated=prep.truncated)
-        notes = result.explanation
+        notes = result.explanation if explain else []
         if prep.truncated:
             notes.append(f"input truncated to {MAX_INPUT_CHARS} characters of text (cap)")
-        found = self._shared.find(prep.lower)
-        mentions, dropped = resolve(prep, self.gazetteer, published, self._shared.gazetteer_matches(found))
+        found = self.shared_pass.find(prep.lower)
+        mentions, dropped = resolve(prep, self.gazetteer, published, self.shared_pass.gazetteer_matches(found))
         if explain:
             for d in dropped[:8]:
                 notes.append(f"ignored '{d.text}' @{d.start}: {d.rule}")
@@ -147,10 +209,14 @@ class Classifier:
             if fallback is not None:
                 result.actors = [
                     ActorResult(
-                        "USA", [prep.cleaned[fallback.start : fallback.end]], [(fallback.start, fallback.end)], 1, 0.3
+                        US_BUSINESS_ALIAS.code,
+                        [prep.cleaned[fallback.start : fallback.end]],
+                        [(fallback.start, fallback.end)],
+                        1,
+                        US_BUSINESS_ALIAS.weight,
                     )
                 ]
-                result.confidence = 0.2
+                result.confidence = US_BUSINESS_CONFIDENCE
                 cue = prep.cleaned[fallback.start : fallback.end]
                 notes.append(f"rule {fallback.rule} '{cue}' @{fallback.start} → USA (weak)")
                 notes.append("no state actor named: event NONE")
@@ -207,7 +273,7 @@ class Classifier:
         lower = prep.lower
         zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
         end = max(zones[0][1], zones[1][1])
-        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self._shared.scanner_matches(found, end))
+        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self.shared_pass.scanner_matches(found, end))
         topics = count_topics(topic_hits, TOPIC_SCAN_CHARS)
         result.topics = [t for t, _ in topics[:MAX_TOPICS]]
         if explain and topics:
@@ -353,11 +419,11 @@ class SharedPass:
     """The gazetteer's keys and the cue scanner's prefixes in one automaton, so that an article is read once.
 
     Pattern ``i`` below the gazetteer's key count is the gazetteer's key ``i``; the scanner's prefixes that are no
-    gazetteer key follow. A pattern may be both: ``_scanner_of[i]`` is its index among the scanner's prefixes, or -1.
+    gazetteer key follow. A pattern may be both: ``scanner_of[i]`` is its index among the scanner's prefixes, or -1.
     """
 
     def __init__(self, gazetteer: Gazetteer, scanner: KeywordScanner) -> None:
-        keys = [e.key for e in gazetteer.by_index]
+        self.keys = keys = [e.key for e in gazetteer.by_index]
         self._gazetteer_keys = len(keys)
         index = {key: i for i, key in enumerate(keys)}
         scanner_of = [-1] * len(keys)
@@ -368,7 +434,7 @@ class SharedPass:
                 keys.append(prefix)
                 scanner_of.append(-1)
             scanner_of[i] = j
-        self._scanner_of = scanner_of
+        self.scanner_of = scanner_of
         self._automaton = build_automaton(keys)
 
     def find(self, lower: str) -> list[Match]:
@@ -382,7 +448,7 @@ class SharedPass:
     def scanner_matches(self, found: list[Match], end: int) -> list[Match]:
         """The matches of scanner prefixes ending by ``end``, for :meth:`KeywordScanner.scan_zones` in zones that end
         there: a prefix running past a zone cannot start a hit in it. ``found`` is in the order of match ends."""
-        scanner_of = self._scanner_of
+        scanner_of = self.scanner_of
         found = found[: bisect_right(found, end, key=itemgetter(2))]
         return [(j, start, stop) for i, start, stop in found if (j := scanner_of[i]) >= 0]
 

@@ -82,7 +82,7 @@ class CueSet:
 
 
 # Clause markers share the cue scan (one automaton pass over the key sentences); their names cannot be cue names.
-_SUBORDINATE = "clause:subordinate"
+SUBORDINATE_MARKER = "clause:subordinate"
 _RELATIVE = "clause:relative"
 
 
@@ -103,7 +103,7 @@ def cue_patterns(cues: dict[str, Cue]) -> list[tuple[str, str]]:
     """(name, regex) of every cue and clause marker, for the :class:`KeywordScanner` whose hits
     :func:`find_cues` reads."""
     patterns = [(name, cue.pattern) for name, cue in cues.items()]
-    return [*patterns, (_SUBORDINATE, _SUBORDINATE_RE.pattern), (_RELATIVE, _RELATIVE_RE.pattern)]
+    return [*patterns, (SUBORDINATE_MARKER, _SUBORDINATE_RE.pattern), (_RELATIVE, _RELATIVE_RE.pattern)]
 
 
 def title_regions(title: str) -> list[tuple[int, int, float]]:
@@ -157,7 +157,7 @@ def find_cues(
             if not (pos and lower[pos - 1] == "-"):
                 # A hyphenated cue ("long-threatened invasion", "US-backed") is an adjective, not the event.
                 cue_hits.append((cue, pos, end))
-        elif name == _SUBORDINATE:
+        elif name == SUBORDINATE_MARKER:
             subordinate.append((pos, end))
         else:
             relative.append((pos, end))

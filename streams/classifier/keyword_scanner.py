@@ -174,6 +174,10 @@ class KeywordScanner:
         self._residual = re.compile(r"\b(?:" + "|".join(residual) + ")") if residual else None
         self.residual_count = len(residual)
 
+    def anchored_patterns(self) -> list[tuple[tuple[str, re.Pattern[str], int], ...]]:
+        """Per prefix (in :attr:`prefixes` order): the (name, regex, zone) of the patterns anchored on it."""
+        return self._anchored
+
     def scan(self, lower: str, start: int = 0, end: int | None = None) -> list[Hit]:
         """Every zone's patterns in ``lower[start:end]``, grouped by zone."""
         end = len(lower) if end is None else end

@@ -13,11 +13,11 @@ MAX_TITLE_CHARS = 1_000
 
 # One character in, one character out: control characters, odd spaces, curly quotes and dashes are normalised
 # without moving any offset.
-_TRANSLATION: dict[int, str] = {c: " " for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0))}
-_TRANSLATION.update({0xA0: " ", 0x2007: " ", 0x202F: " ", 0x200B: " ", 0x200C: " ", 0x200D: " ", 0xFEFF: " "})
-_TRANSLATION.update({0x2018: "'", 0x2019: "'", 0x02BC: "'", 0x2032: "'", 0x201C: '"', 0x201D: '"', 0x00B4: "'"})
-_TRANSLATION.update({c: "-" for c in range(0x2010, 0x2016)})
-_TRANSLATION.update({0x2028: "\n", 0x2029: "\n", 0x0D: "\n"})
+TRANSLATION: dict[int, str] = {c: " " for c in (*range(0, 9), 11, 12, *range(14, 32), 127, *range(0x80, 0xA0))}
+TRANSLATION.update({0xA0: " ", 0x2007: " ", 0x202F: " ", 0x200B: " ", 0x200C: " ", 0x200D: " ", 0xFEFF: " "})
+TRANSLATION.update({0x2018: "'", 0x2019: "'", 0x02BC: "'", 0x2032: "'", 0x201C: '"', 0x201D: '"', 0x00B4: "'"})
+TRANSLATION.update({c: "-" for c in range(0x2010, 0x2016)})
+TRANSLATION.update({0x2028: "\n", 0x2029: "\n", 0x0D: "\n"})
 
 _SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _MARKUP_RE = re.compile(
@@ -34,8 +34,8 @@ def _escaped_quote(match: re.Match[str]) -> str:
     return " " + match.group(1)
 
 
-# The ASCII characters _TRANSLATION changes; deleting them from the encoded text tells whether any is present.
-_ASCII_CONTROLS = bytes(c for c in _TRANSLATION if c < 128)
+# The ASCII characters TRANSLATION changes; deleting them from the encoded text tells whether any is present.
+_ASCII_CONTROLS = bytes(c for c in TRANSLATION if c < 128)
 
 
 def _blank_markup(text: str) -> str:
@@ -65,11 +65,11 @@ def clean(text: str) -> str:
     """Same length as ``text``: markup, entities and control characters become spaces, quotes and dashes ASCII."""
     # Fast path: plain ASCII prose without control characters needs no translation (most newswire text).
     if not text.isascii():
-        text = text.translate(_TRANSLATION)
+        text = text.translate(TRANSLATION)
     else:
         raw = text.encode("ascii")
         if len(raw.translate(None, _ASCII_CONTROLS)) != len(raw):
-            text = text.translate(_TRANSLATION)
+            text = text.translate(TRANSLATION)
     if "<" in text or "&" in text:
         if "<s" in text or "<S" in text:
             text = _SCRIPT_RE.sub(_blank, text)
@@ -110,10 +110,14 @@ class PreparedText:
         return self.title_end + 2
 
 
+def as_text(value: object) -> str:
+    """A title or body as a string: None is empty, anything else its ``str``."""
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
 def prepare(title: object, text: object) -> PreparedText:
     """Join, cap and normalise title and body. Never raises on odd input (None, control characters, markup)."""
-    title = title if isinstance(title, str) else ("" if title is None else str(title))
-    text = text if isinstance(text, str) else ("" if text is None else str(text))
+    title, text = as_text(title), as_text(text)
     truncated = False
     if len(title) > MAX_TITLE_CHARS:
         title, truncated = title[:MAX_TITLE_CHARS], True

@@ -33,7 +33,7 @@ TOPIC_PATTERNS: dict[str, str] = {
     r"premier league|nba|(?:beat|defeated|edged|thrashed|drew with|lost to) [\w .'-]{2,40}? \d{1,2}-\d{1,2}",
 }
 # Politics that a sports story might carry ("Russia banned from the Olympics") keeps these topics ahead of sport.
-_HARD_NEWS = ("military", "diplomacy", "sanctions", "nuclear", "missile", "terrorism", "humanitarian")
+HARD_NEWS = ("military", "diplomacy", "sanctions", "nuclear", "missile", "terrorism", "humanitarian")
 MAX_TOPICS = 8
 
 TOPIC_REGEXES: list[tuple[str, str]] = [(f"topic:{name}", rf"(?:{p})\b") for name, p in TOPIC_PATTERNS.items()]
@@ -54,4 +54,4 @@ def is_sports_story(topics: list[tuple[str, int]]) -> bool:
     """A story whose opening is mostly about a game: three or more sports terms, over twice the hard-news terms."""
     counts = dict(topics)
     sport = counts.get("sports", 0)
-    return sport >= 3 and sport > 2 * sum(counts.get(t, 0) for t in _HARD_NEWS)
+    return sport >= 3 and sport > 2 * sum(counts.get(t, 0) for t in HARD_NEWS)

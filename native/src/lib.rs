@@ -1,0 +1,712 @@
+//! dyadwatch's classifier core in Rust: `Classifier.analyse` without explanations, for ASCII text.
+//!
+//! The rules are the Python modules' (`streams/classifier/`); this crate repeats their steps, not their data: every
+//! word list, pattern and number arrives from those modules at load time (`streams/classifier/rust_core.py`), and a
+//! test holds the two paths to the same results on every labelled article we have.
+
+mod actors;
+mod cues;
+mod dyads;
+mod model;
+mod pattern;
+mod prepare;
+mod sentences;
+mod trie;
+
+use std::collections::HashSet;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use model::{Alias, Code, Core, Cue, Entry, KeyClass, Kind, Mention, Numbers, PatternRole, Rules};
+use pattern::{find_byte, Pat};
+
+fn code_of(s: &str) -> PyResult<Code> {
+    let b = s.as_bytes();
+    if b.len() != 3 || !b.is_ascii() {
+        return Err(PyValueError::new_err(format!("not an alpha-3 code: {s:?}")));
+    }
+    Ok([b[0], b[1], b[2]])
+}
+
+fn code_str(c: &Code) -> &str {
+    std::str::from_utf8(c).unwrap_or("???")
+}
+
+fn get<'py, T: FromPyObject<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    match d.get_item(key)? {
+        Some(v) => v.extract(),
+        None => Err(PyValueError::new_err(format!("config lacks {key:?}"))),
+    }
+}
+
+fn pat(d: &Bound<'_, PyDict>, key: &str) -> PyResult<Pat> {
+    let (source, flags): (String, u32) = get(d, key)?;
+    Pat::new(&source, flags).map_err(|e| PyValueError::new_err(format!("{key}: {e}")))
+}
+
+fn byte_set(words: Vec<String>) -> HashSet<Vec<u8>> {
+    words.into_iter().map(String::into_bytes).collect()
+}
+
+/// (code, kind, text, weight, first day, last day) as the loader sends an alias.
+type AliasRow = (String, String, String, f64, Option<i64>, Option<i64>);
+/// (key, case form, candidates, rule class, person risk) as the loader sends a gazetteer entry.
+type EntryRow = (String, Option<String>, Vec<AliasRow>, String, bool);
+
+#[pyclass(frozen, module = "dyadwatch_core")]
+struct NativeClassifier {
+    core: Core,
+    strings: Strings,
+    cleaning: prepare::Cleaning,
+}
+
+/// The Python strings a result is made of, made once: codes, alias texts, topic and cue names, roles.
+struct Strings {
+    codes: Vec<(Code, Py<PyString>)>,
+    aliases: Vec<Py<PyString>>,
+    topics: Vec<Py<PyString>>,
+    cues: Vec<Py<PyString>>,
+    roles: [Py<PyString>; 4],
+}
+
+impl Strings {
+    fn new(py: Python<'_>, core: &Core) -> Strings {
+        let intern = |s: &str| PyString::intern(py, s).unbind();
+        let mut codes: Vec<(Code, Py<PyString>)> = Vec::new();
+        for a in &core.aliases {
+            if !codes.iter().any(|(c, _)| *c == a.code) {
+                codes.push((a.code, intern(code_str(&a.code))));
+            }
+        }
+        codes.sort_by_key(|(c, _)| *c);
+        Strings {
+            codes,
+            aliases: core
+                .aliases
+                .iter()
+                .map(|a| PyString::new(py, &a.text).unbind())
+                .collect(),
+            topics: core.topics.iter().map(|t| intern(t)).collect(),
+            cues: core.cues.iter().map(|c| intern(&c.name)).collect(),
+            roles: ["mentioned", "source", "target", "both"].map(intern),
+        }
+    }
+
+    fn code<'py>(&self, py: Python<'py>, code: &Code) -> Bound<'py, PyString> {
+        match self.codes.binary_search_by_key(code, |(c, _)| *c) {
+            Ok(i) => self.codes[i].1.bind(py).clone(),
+            Err(_) => PyString::new(py, code_str(code)),
+        }
+    }
+}
+
+#[pymethods]
+impl NativeClassifier {
+    #[new]
+    fn new(config: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let keys: Vec<String> = get(config, "keys")?;
+        let entry_rows: Vec<EntryRow> = get(config, "entries")?;
+        let mut aliases = Vec::new();
+        let mut entries = Vec::with_capacity(entry_rows.len());
+        for (key, case_form, candidates, class, person_risk) in entry_rows {
+            let mut ids = Vec::with_capacity(candidates.len());
+            for (code, kind, text, weight, start, end) in candidates {
+                let kind = match kind.as_str() {
+                    "name" => Kind::Name,
+                    "demonym" => Kind::Demonym,
+                    "capital" | "city" | "region" => Kind::Place,
+                    _ => Kind::Other,
+                };
+                ids.push(aliases.len());
+                aliases.push(Alias {
+                    code: code_of(&code)?,
+                    kind,
+                    text,
+                    weight,
+                    start: start.unwrap_or(i64::MIN),
+                    end: end.unwrap_or(i64::MAX),
+                });
+            }
+            let class = match class.as_str() {
+                "plain" => KeyClass::Plain,
+                "korea" => KeyClass::Korea,
+                "congo" => KeyClass::Congo,
+                "georgia" => KeyClass::Georgia,
+                "washington" => KeyClass::Washington,
+                "turkey" => KeyClass::Turkey,
+                "other" => KeyClass::Other,
+                other => {
+                    return Err(PyValueError::new_err(format!(
+                        "unknown key class {other:?}"
+                    )))
+                }
+            };
+            entries.push(Entry {
+                case_form,
+                candidates: ids,
+                class,
+                person_risk,
+                is_georgia_itself: key == "georgia",
+            });
+        }
+        let patterns_src: Vec<(String, String, u32)> = get(config, "patterns")?; // (name, source, flags)
+        let cue_weights: Vec<(String, f64)> = get(config, "cues")?;
+        let topic_names: Vec<String> = get(config, "topics")?;
+        let mut patterns = Vec::with_capacity(patterns_src.len());
+        let mut roles = Vec::with_capacity(patterns_src.len());
+        let subordinate: String = get(config, "subordinate_marker")?;
+        for (name, source, flags) in &patterns_src {
+            patterns.push(Pat::new(source, *flags).map_err(PyValueError::new_err)?);
+            let role = if let Some(i) = cue_weights.iter().position(|(n, _)| n == name) {
+                PatternRole::Cue(i)
+            } else if let Some(i) = topic_names
+                .iter()
+                .position(|t| name.strip_prefix("topic:") == Some(t.as_str()))
+            {
+                PatternRole::Topic(i)
+            } else if *name == subordinate {
+                PatternRole::Subordinate
+            } else {
+                PatternRole::Relative
+            };
+            roles.push(role);
+        }
+        let topic_id = |t: &str| {
+            topic_names
+                .iter()
+                .position(|x| x == t)
+                .ok_or_else(|| PyValueError::new_err(format!("no topic {t:?}")))
+        };
+        let hard_news_names: Vec<String> = get(config, "hard_news")?;
+        let hard_news = hard_news_names
+            .iter()
+            .map(|t| topic_id(t))
+            .collect::<PyResult<Vec<_>>>()?;
+        let sports = topic_id("sports")?;
+        let automaton = trie::Trie::new(&keys).map_err(PyValueError::new_err)?;
+        let n: &Bound<'_, PyDict> = &config
+            .get_item("numbers")?
+            .ok_or_else(|| PyValueError::new_err("numbers"))?
+            .downcast_into()?;
+        let r: &Bound<'_, PyDict> = &config
+            .get_item("rules")?
+            .ok_or_else(|| PyValueError::new_err("rules"))?
+            .downcast_into()?;
+        let core = Core {
+            automaton,
+            gazetteer_keys: get(config, "gazetteer_keys")?,
+            scanner_of: get(config, "scanner_of")?,
+            entries,
+            aliases,
+            anchored: get(config, "anchored")?,
+            patterns,
+            roles,
+            cues: cue_weights
+                .into_iter()
+                .map(|(name, weight)| Cue { name, weight })
+                .collect(),
+            topics: topic_names,
+            hard_news,
+            sports,
+            ok_neighbours: byte_set(get(config, "ok_neighbours")?),
+            turkey_food_after: byte_set(get(config, "turkey_food_after")?),
+            turkey_food_before: byte_set(get(config, "turkey_food_before")?),
+            washington_state_words: get(config, "washington_state_words")?,
+            venue_lead_ins: get(config, "venue_lead_ins")?,
+            state_venue_lead_ins: get(config, "state_venue_lead_ins")?,
+            topic_nouns_after: get(config, "topic_nouns_after")?,
+            abbreviations: byte_set(get(config, "abbreviations")?),
+            reporter_verbs: get(config, "reporter_verbs")?,
+            re: Rules {
+                caucasus: pat(r, "caucasus")?,
+                us_state: pat(r, "us_state")?,
+                wash_abbreviation: pat(r, "wash_abbreviation")?,
+                meeting_words: pat(r, "meeting_words")?,
+                dateline: pat(r, "dateline")?,
+                movement_after: pat(r, "movement_after")?,
+                us_business: pat(r, "us_business")?,
+                attribution: pat(r, "attribution")?,
+                media: pat(r, "media")?,
+                coordination: pat(r, "coordination")?,
+                hyphen_pair: pat(r, "hyphen_pair")?,
+                fronted_participle: pat(r, "fronted_participle")?,
+                dyad_subordinate: pat(r, "dyad_subordinate")?,
+                joined: pat(r, "joined")?,
+                observed: pat(r, "observed")?,
+                received_from: pat(r, "received_from")?,
+                passive_by: pat(r, "passive_by")?,
+                reciprocal: pat(r, "reciprocal")?,
+            },
+            n: Numbers {
+                key_sentences: get(n, "key_sentences")?,
+                min_dyad_share: get(n, "min_dyad_share")?,
+                min_dyad_weight: get(n, "min_dyad_weight")?,
+                title_weight: get(n, "title_weight")?,
+                lead_weight: get(n, "lead_weight")?,
+                body_weight: get(n, "body_weight")?,
+                bystander_factor: get(n, "bystander_factor")?,
+                title_bystander_factor: get(n, "title_bystander_factor")?,
+                title_bonus: get(n, "title_bonus")?,
+                title_second_clause_penalty: get(n, "title_second_clause_penalty")?,
+                rank_penalty: get(n, "rank_penalty")?,
+                position_penalty: get(n, "position_penalty")?,
+                subordinate_penalty: get(n, "subordinate_penalty")?,
+                relative_penalty: get(n, "relative_penalty")?,
+                min_score: get(n, "min_score")?,
+                topic_scan_chars: get(n, "topic_scan_chars")?,
+                max_topics: get(n, "max_topics")?,
+                us_business_limit: get(n, "us_business_limit")?,
+                reporter_tail: get(n, "reporter_tail")?,
+            },
+        };
+        if core.scanner_of.len() != keys.len() || core.entries.len() != core.gazetteer_keys {
+            return Err(PyValueError::new_err(
+                "keys, entries and scanner_of disagree",
+            ));
+        }
+        let c: &Bound<'_, PyDict> = &config
+            .get_item("cleaning")?
+            .ok_or_else(|| PyValueError::new_err("cleaning"))?
+            .downcast_into()?;
+        let translation: Vec<(u32, String)> = get(c, "translation")?;
+        let mut ascii = [0u8; 128];
+        for (i, b) in ascii.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let mut other: Vec<(char, u8)> = Vec::new();
+        for (point, to) in translation {
+            let Some(&[to]) = Some(to.as_bytes()) else {
+                return Err(PyValueError::new_err(format!(
+                    "translation of {point} is not one ASCII character"
+                )));
+            };
+            match char::from_u32(point) {
+                Some(ch) if ch.is_ascii() => ascii[point as usize] = to,
+                Some(ch) => other.push((ch, to)),
+                None => return Err(PyValueError::new_err(format!("bad code point {point}"))),
+            }
+        }
+        other.sort_unstable();
+        let cleaning = prepare::Cleaning {
+            max_title_chars: get(c, "max_title_chars")?,
+            max_input_chars: get(c, "max_input_chars")?,
+            ascii,
+            other,
+            script: pat(c, "script")?,
+            markup: pat(c, "markup")?,
+        };
+        let strings = Strings::new(config.py(), &core);
+        Ok(NativeClassifier {
+            core,
+            strings,
+            cleaning,
+        })
+    }
+
+    /// `Classifier.analyse(title, text, explain=False)`: None when cleaning leaves the text outside ASCII (the
+    /// Python path answers), else `(0, truncated)`: no actor; `(1, truncated, start, end, cue)`: the US-business
+    /// fallback; `(2, truncated, actors, dyads, topics, cue, confidence)` with actors `(code, aliases, spans,
+    /// mentions, weight, role)` and dyads `(dyad, source, target, weight)`; confidence is not yet rounded.
+    #[pyo3(signature = (title, text, published=None))]
+    fn analyse<'py>(
+        &self,
+        py: Python<'py>,
+        title: &str,
+        text: &str,
+        published: Option<i64>,
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let Some(prep) = self.cleaning.prepare(title, text) else {
+            return Ok(None);
+        };
+        let out = analyse(
+            &self.core,
+            &prep.cleaned,
+            &prep.lower,
+            prep.title_end,
+            published,
+        );
+        out.into_py_tuple(py, &self.core, &self.strings, &prep)
+            .map(Some)
+    }
+}
+
+struct ActorOut {
+    code: Code,
+    mentions: Vec<usize>, // indexes into the kept mentions
+    weight: f64,
+    role: &'static str,
+}
+
+enum Outcome {
+    NoActor,
+    UsBusiness(usize, usize),
+    Found {
+        mentions: Vec<Mention>,
+        actors: Vec<ActorOut>,
+        dyads: Vec<dyads::Evidence>,
+        topics: Vec<usize>,
+        cue: Option<usize>,
+        confidence: f64,
+    },
+}
+
+impl Outcome {
+    fn into_py_tuple<'py>(
+        self,
+        py: Python<'py>,
+        core: &Core,
+        strings: &Strings,
+        prep: &prepare::Prepared,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let truncated = prep.truncated;
+        match self {
+            Outcome::NoActor => (0, truncated).into_pyobject(py),
+            Outcome::UsBusiness(s, e) => {
+                (1, truncated, s, e, &prep.cleaned[s..e]).into_pyobject(py)
+            }
+            Outcome::Found {
+                mentions,
+                actors,
+                dyads,
+                topics,
+                cue,
+                confidence,
+            } => {
+                let actors = actors
+                    .iter()
+                    .map(|a| {
+                        let mut texts: Vec<&str> = Vec::new();
+                        let mut ids: Vec<usize> = Vec::new();
+                        for &i in &a.mentions {
+                            let id = mentions[i].alias;
+                            let t = core.aliases[id].text.as_str();
+                            if !texts.contains(&t) && texts.len() < 32 {
+                                texts.push(t);
+                                ids.push(id);
+                            }
+                        }
+                        let texts =
+                            PyList::new(py, ids.iter().map(|&id| strings.aliases[id].bind(py)))?;
+                        let spans = PyList::new(
+                            py,
+                            a.mentions
+                                .iter()
+                                .take(64)
+                                .map(|&i| (mentions[i].start, mentions[i].end)),
+                        )?;
+                        let role = match a.role {
+                            "source" => 1,
+                            "target" => 2,
+                            "both" => 3,
+                            _ => 0,
+                        };
+                        (
+                            strings.code(py, &a.code),
+                            texts,
+                            spans,
+                            a.mentions.len(),
+                            a.weight,
+                            strings.roles[role].bind(py),
+                        )
+                            .into_pyobject(py)
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                let dyads = dyads
+                    .iter()
+                    .map(|d| {
+                        let dir = d.direction();
+                        (
+                            PyString::new(py, std::str::from_utf8(&d.dyad).unwrap_or("???-???")),
+                            dir.map(|(s, _)| strings.code(py, &s)),
+                            dir.map(|(_, t)| strings.code(py, &t)),
+                            d.weight,
+                        )
+                            .into_pyobject(py)
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                let topics = PyList::new(py, topics.iter().map(|&t| strings.topics[t].bind(py)))?;
+                let cue = cue.map(|c| strings.cues[c].bind(py));
+                (2, truncated, actors, dyads, topics, cue, confidence).into_pyobject(py)
+            }
+        }
+    }
+}
+
+/// `Classifier._analyse` with `explain=False`.
+fn analyse(
+    core: &Core,
+    cleaned: &str,
+    lower: &str,
+    title_end: usize,
+    published: Option<i64>,
+) -> Outcome {
+    let n = &core.n;
+    let text = cleaned.as_bytes();
+    let low = lower.as_bytes();
+    let body = title_end + 2;
+    // One pass for gazetteer keys and scanner prefixes, in order of match end.
+    let found = core.automaton.find(low, text);
+    let gaz: Vec<(usize, usize, usize)> = found
+        .iter()
+        .copied()
+        .filter(|m| m.0 < core.gazetteer_keys)
+        .collect();
+    let mut mentions = actors::resolve(core, cleaned, lower, body, published, &gaz);
+    if mentions.is_empty() {
+        return match actors::rule_us_business(core, cleaned, n.us_business_limit) {
+            Some((s, e)) => Outcome::UsBusiness(s, e),
+            None => Outcome::NoActor,
+        };
+    }
+    let mut spans: Vec<(usize, usize)> = if title_end > 0 {
+        vec![(0, title_end)]
+    } else {
+        Vec::new()
+    };
+    let title_sentences = spans.len();
+    let first_code = mentions[0].code;
+    let single = mentions.iter().all(|m| m.code == first_code);
+    let last = if single {
+        mentions[mentions.len().min(n.key_sentences + 1) - 1].end
+    } else {
+        mentions[mentions.len() - 1].end
+    };
+    let stop = find_byte(text, b'\n', last, text.len()).unwrap_or(text.len());
+    let mut sentences = sentences::Sentences::new(text, &core.abbreviations, body, stop);
+    let mut pending = sentences.next();
+    let mut sentence_of: Vec<usize> = Vec::with_capacity(mentions.len());
+    let mut key_sentences: Vec<usize> = Vec::new();
+    for m in &mentions {
+        while let Some(p) = pending {
+            if p.0 > m.start {
+                break;
+            }
+            spans.push(p);
+            pending = sentences.next();
+        }
+        let s = if spans.is_empty() { 0 } else { spans.len() - 1 };
+        sentence_of.push(s);
+        if s >= title_sentences && key_sentences.last() != Some(&s) {
+            if single && key_sentences.len() == n.key_sentences {
+                break;
+            }
+            key_sentences.push(s);
+        }
+    }
+    if !single {
+        mark_reporters(core, lower, &mut mentions, &sentence_of, &spans);
+    }
+    let kept: Vec<Code> = {
+        let mut k: Vec<Code> = mentions
+            .iter()
+            .filter(|m| !m.reporter)
+            .map(|m| m.code)
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    };
+    let mut actors = aggregate(&mentions, &kept);
+    if actors.is_empty() {
+        return Outcome::NoActor;
+    }
+
+    let mut regions: Vec<(usize, usize, f64)> = Vec::new();
+    if title_sentences > 0 {
+        regions.extend(cues::title_regions(core, &text[..title_end]));
+    }
+    for (rank, &s) in key_sentences.iter().take(n.key_sentences).enumerate() {
+        regions.push((spans[s].0, spans[s].1, -n.rank_penalty * rank as f64));
+    }
+    let cue_zone = if regions.is_empty() {
+        (0, 0)
+    } else {
+        (regions[0].0, regions[regions.len() - 1].1)
+    };
+    let zones = [cue_zone, (0, low.len().min(n.topic_scan_chars))];
+    let end = zones[0].1.max(zones[1].1);
+    let scanner_found: Vec<(usize, usize, usize)> = found
+        .iter()
+        .take_while(|m| m.2 <= end)
+        .filter_map(|&(i, s, e)| {
+            let j = core.scanner_of[i];
+            (j >= 0).then_some((j as usize, s, e))
+        })
+        .collect();
+    let hits = cues::scan_zones(core, lower, &zones, &scanner_found);
+    let topic_counts = cues::count_topics(core, &hits[1], n.topic_scan_chars);
+    let topics: Vec<usize> = topic_counts
+        .iter()
+        .take(n.max_topics)
+        .map(|(t, _)| *t)
+        .collect();
+    let strength = (actors.iter().take(2).fold(0.0, |s, a| s + a.weight) / 2.0).min(1.0);
+    if cues::is_sports_story(core, &topic_counts) {
+        return Outcome::Found {
+            mentions,
+            actors,
+            dyads: Vec::new(),
+            topics,
+            cue: None,
+            confidence: 0.5 * strength,
+        };
+    }
+    let mut evidence = if single {
+        Vec::new()
+    } else {
+        dyads::build_dyads(
+            core,
+            cleaned,
+            &mentions,
+            &sentence_of,
+            title_sentences,
+            &spans,
+        )
+    };
+    if let Some(top) = evidence.first().map(|e| e.weight) {
+        let floor = n.min_dyad_weight.max(n.min_dyad_share * top);
+        evidence.retain(|e| e.weight > floor);
+        evidence.truncate(64);
+    }
+    for d in &evidence {
+        if let Some((src, tgt)) = d.direction() {
+            for a in actors.iter_mut() {
+                let as_source = a.code == src;
+                let as_target = a.code == tgt;
+                if as_source || as_target {
+                    a.role = match (a.role, as_source) {
+                        ("mentioned", true) => "source",
+                        ("mentioned", false) => "target",
+                        ("source", false) | ("target", true) => "both",
+                        (r, _) => r,
+                    };
+                }
+            }
+        }
+    }
+    let hit = cues::best_cue(core, lower, &regions, &hits[0]);
+    let cue_conf = hit.as_ref().map_or(0.0, |h| (h.score / 9.0).min(1.0));
+    Outcome::Found {
+        mentions,
+        actors,
+        dyads: evidence,
+        topics,
+        cue: hit.map(|h| h.cue),
+        confidence: 0.5 * strength + 0.5 * cue_conf,
+    }
+}
+
+/// `core._aggregate` over the mentions of kept states: one actor per state, strongest first.
+fn aggregate(mentions: &[Mention], kept: &[Code]) -> Vec<ActorOut> {
+    let mut actors: Vec<ActorOut> = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if !kept.contains(&m.code) {
+            continue;
+        }
+        match actors.iter_mut().find(|a| a.code == m.code) {
+            Some(a) => {
+                a.mentions.push(i);
+                a.weight += m.weight;
+            }
+            None => actors.push(ActorOut {
+                code: m.code,
+                mentions: vec![i],
+                weight: 0.0 + m.weight,
+                role: "mentioned",
+            }),
+        }
+    }
+    if actors.len() > 1 {
+        actors.sort_by(|a, b| {
+            b.weight
+                .partial_cmp(&a.weight)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    actors
+}
+
+/// `core._mark_reporters`: flag mentions inside a trailing attribution clause where the flag can change a result.
+fn mark_reporters(
+    core: &Core,
+    lower: &str,
+    mentions: &mut [Mention],
+    sentence_of: &[usize],
+    spans: &[(usize, usize)],
+) {
+    let low = lower.as_bytes();
+    let maybe: Vec<bool> = mentions
+        .iter()
+        .map(|m| find_byte(low, b',', m.end.saturating_sub(200), m.start).is_some())
+        .collect();
+    if !maybe.iter().any(|&b| b) {
+        return;
+    }
+    let mut sentence_codes: Vec<(usize, Vec<Code>)> = Vec::new();
+    let mut sure: Vec<Code> = Vec::new();
+    for ((m, &s), &may) in mentions.iter().zip(sentence_of).zip(&maybe) {
+        match sentence_codes.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, v)) => {
+                if !v.contains(&m.code) {
+                    v.push(m.code)
+                }
+            }
+            None => sentence_codes.push((s, vec![m.code])),
+        }
+        if !may && !sure.contains(&m.code) {
+            sure.push(m.code);
+        }
+    }
+    let mut cache: Vec<(usize, Option<usize>)> = Vec::new();
+    for ((m, &s), &may) in mentions.iter_mut().zip(sentence_of).zip(&maybe) {
+        let codes_here = sentence_codes
+            .iter()
+            .find(|(k, _)| *k == s)
+            .map_or(0, |(_, v)| v.len());
+        if !may || (sure.contains(&m.code) && codes_here < 2) {
+            continue;
+        }
+        let clause = match cache.iter().find(|(k, _)| *k == s) {
+            Some(&(_, c)) => c,
+            None => {
+                let c = reporter_clause_start(core, lower, spans[s].0, spans[s].1);
+                cache.push((s, c));
+                c
+            }
+        };
+        if let Some(c) = clause {
+            if m.start >= c {
+                m.reporter = true;
+            }
+        }
+    }
+}
+
+/// `attribution.reporter_clause_start`.
+fn reporter_clause_start(core: &Core, lower: &str, start: usize, end: usize) -> Option<usize> {
+    let low = lower.as_bytes();
+    let tail_start = start.max(end.saturating_sub(core.n.reporter_tail));
+    let comma = pattern::rfind_byte(low, b',', tail_start, end)?;
+    let has_verb = |a: usize, b: usize| {
+        core.reporter_verbs
+            .iter()
+            .any(|v| pattern::contains(&low[a..b], v.as_bytes()))
+    };
+    if !has_verb(comma, end) {
+        let prev = pattern::rfind_byte(low, b',', tail_start, comma)?;
+        if !has_verb(prev, comma) {
+            return None;
+        }
+    }
+    let (s, e) = core.re.attribution.match_at(lower, comma, end)?;
+    core.re.media.is_match(lower, s, e).then_some(s)
+}
+
+#[pymodule]
+fn dyadwatch_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeClassifier>()?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
