@@ -43,6 +43,16 @@ impl Fancy {
 
     /// The match starting exactly at `pos` of `hay` (already cut at the search's end).
     fn match_at(&self, hay: &str, pos: usize) -> Option<(usize, usize)> {
+        if let Some(candidates) = &self.candidates {
+            if !candidates.is_match(Input::new(hay).range(pos..).anchored(Anchored::Yes)) {
+                return None; // the pattern without its look-arounds does not match here, so neither does it
+            }
+        }
+        self.confirm_at(hay, pos)
+    }
+
+    /// `match_at` once the fast engine has found that a match may start at `pos`.
+    fn confirm_at(&self, hay: &str, pos: usize) -> Option<(usize, usize)> {
         match &self.anchored {
             Some(re) => match re.find(&hay[pos..]) {
                 Ok(Some(m)) => Some((pos, pos + m.end())),
@@ -66,7 +76,7 @@ impl Fancy {
         };
         while start <= hay.len() {
             let c = candidates.search(&Input::new(hay).range(start..))?.start();
-            if let Some(m) = self.match_at(hay, c) {
+            if let Some(m) = self.confirm_at(hay, c) {
                 return Some(m);
             }
             start = c + 1;

@@ -19,6 +19,7 @@ from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     QUAD_OF,
     RANK_PENALTY,
+    Cue,
     choose,
     cue_patterns,
     cue_range,
@@ -188,10 +189,7 @@ class Classifier:
         cue_name = out[5]
         result.confidence = round(out[6], 3)
         if cue_name is not None:
-            cue = self.cues.cues[cue_name]
-            result.event_type = cue.event_type
-            result.quad_class = int(QUAD_OF[cue.event_type])
-            result.intensity = intensity_for(cue.event_type, cue.cameo)
+            _set_event(result, self.cues.cues[cue_name])
         return result
 
     def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
@@ -300,9 +298,7 @@ class Classifier:
 
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
-            result.event_type = hit.cue.event_type
-            result.quad_class = int(QUAD_OF[hit.cue.event_type])
-            result.intensity = intensity_for(hit.cue.event_type, hit.cue.cameo)
+            _set_event(result, hit.cue)
             notes.append(
                 f"event {hit.cue.event_type} (quad {result.quad_class}) from '{cleaned[hit.start : hit.end]}' "
                 f"@{hit.start}; intensity {result.intensity:+.1f} (CAMEO {hit.cue.cameo or '-'})"
@@ -340,6 +336,12 @@ class Classifier:
             published_at=published_at,
             version=CLASSIFIER_VERSION,
         )
+
+
+def _set_event(result: Analysis, cue: Cue) -> None:
+    result.event_type = cue.event_type
+    result.quad_class = int(QUAD_OF[cue.event_type])
+    result.intensity = intensity_for(cue.event_type, cue.cameo)
 
 
 def _mark_reporters(
