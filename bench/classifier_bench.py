@@ -50,6 +50,9 @@ def run(limit: int | None = None) -> dict[str, Any]:
     t_load = time.perf_counter()
     classifier = Classifier()
     load_s = time.perf_counter() - t_load
+    t_load = time.perf_counter()
+    rust_loaded = classifier.rust_core  # loaded on first use; timed on its own
+    rust_load_s = time.perf_counter() - t_load
     gc.collect()
     rss_mb = (proc.memory_info().rss - rss0) / 1e6
 
@@ -83,8 +86,9 @@ def run(limit: int | None = None) -> dict[str, Any]:
         "classify_vs_geotext": round(theirs / full, 2),
         "classifier_rss_mb": round(rss_mb, 1),
         "classifier_load_s": round(load_s, 2),
+        "rust_core_load_s": round(rust_load_s, 2) if rust_loaded else None,
         "classifier_build": "+".join(
-            [name for name, on in (("Rust core", classifier.rust_core), ("mypyc", native.status.loaded)) if on]
+            [name for name, on in (("Rust core", rust_loaded), ("mypyc", native.status.loaded)) if on]
         )
         or "python",
     }

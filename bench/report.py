@@ -279,7 +279,9 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         *_fast_path_rows(cls),
         f"| classifier building the full `ClassifiedEvent` | {_fmt(cls.get('classify_model_articles_per_s'), '/s')} "
         "| — | — | — |",
-        f"| loaded classifier memory | {_fmt(cls.get('classifier_rss_mb'), ' MB')} | — | — | — |",
+        f"| loaded classifier memory (Rust core included) | {_fmt(cls.get('classifier_rss_mb'), ' MB')} | — | — | — |",
+        f"| classifier load time; the Rust core's, on first use | {_fmt(cls.get('classifier_load_s'), ' s')}; "
+        f"{_fmt(cls.get('rust_core_load_s'), ' s')} | — | — | — |",
         "",
         "![throughput, latency and memory](benchmarks.png)",
         "",

@@ -37,7 +37,7 @@ impl Fancy {
             } else {
                 Some(compile(&format!("^(?:{full})"))?)
             },
-            candidates: meta::Regex::new(&without_lookaround(full)).ok(),
+            candidates: build_plain(&without_lookaround(full)).ok(),
         })
     }
 
@@ -168,6 +168,18 @@ const PY_MULTILINE: u32 = 8;
 const PY_DOTALL: u32 = 16;
 const PY_UNICODE: u32 = 32;
 
+/// A meta regex that compiles small patterns (all but a few of ours) to full DFAs at load, instead of the lazy DFA
+/// building its states during the first thousands of articles.
+fn build_plain(pattern: &str) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
+    meta::Regex::builder()
+        .configure(meta::Config::new().dfa_state_limit(Some(FULL_DFA_NFA_STATES)).dfa_size_limit(Some(FULL_DFA_BYTES)))
+        .build(pattern)
+        .map_err(Box::new)
+}
+
+const FULL_DFA_NFA_STATES: usize = 1_000;
+const FULL_DFA_BYTES: usize = 2 << 20;
+
 impl Pat {
     /// Compile a Python pattern source with its `re` flags (only I, M, S and the default U are understood).
     pub fn new(source: &str, flags: u32) -> Result<Pat, String> {
@@ -188,7 +200,7 @@ impl Pat {
         // The text is ASCII, where ASCII classes (\w, \b, \s, case folding) agree with Python's Unicode ones and
         // make smaller automata; a pattern that needs Unicode mode keeps it.
         for candidate in [format!("(?-u){full}"), full.clone()] {
-            if let Ok(r) = meta::Regex::new(&candidate) {
+            if let Ok(r) = build_plain(&candidate) {
                 return Ok(Pat::Plain(r));
             }
         }

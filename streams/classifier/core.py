@@ -129,7 +129,9 @@ class Classifier:
         )
         self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
-        self._rust: Any = rust_core.attach(self)
+        self._rust: Any = None  # the Rust core, loaded on the first analyse() that can use it (see rust_core)
+        self._rust_tried = False
+        self._rust_lock = threading.Lock()
 
     def tuning(self) -> dict[str, float | int]:
         """The numbers the analysis runs on, from the modules that define them (for the Rust core)."""
@@ -157,16 +159,26 @@ class Classifier:
 
     @property
     def rust_core(self) -> bool:
-        """Whether ``analyse(..., explain=False)`` runs in the Rust core (for ASCII text)."""
-        return self._rust is not None
+        """Whether ``analyse(..., explain=False)`` runs in the Rust core (for text that cleaning makes ASCII)."""
+        return self._native_core() is not None
+
+    def _native_core(self) -> Any:
+        """The Rust core, loaded on first use: compiling its patterns takes about a second, which the worker
+        (explanations, so the Python path) and one-off commands never need to pay."""
+        if not self._rust_tried:
+            with self._rust_lock:
+                if not self._rust_tried:
+                    self._rust = rust_core.attach(self)
+                    self._rust_tried = True
+        return self._rust
 
     # ------------------------------------------------------------------ fast path
     def analyse(
         self, title: str | None, text: str | None, *, published: date | None = None, explain: bool = True
     ) -> Analysis:
         """Classify without building the pydantic model (benchmarks, evaluation, bulk CLI). With ``explain=False``
-        the result has no explanation, and ASCII text runs in the Rust core when it is built."""
-        if not explain and self._rust is not None:
+        the result has no explanation, and text that cleaning makes ASCII runs in the Rust core when it is built."""
+        if not explain and self._native_core() is not None:
             title, text = as_text(title), as_text(text)
             out = self._rust.analyse(title, text, None if published is None else published.toordinal())
             if out is not None:
