@@ -17,6 +17,8 @@ TARGETS = {
     "pipeline_vs_passthrough": ("pipeline ≥ 0.50 × the raw passthrough", lambda v: v >= 0.5),
     "latency_p99_ms": ("p99 article → count < 1,000 ms at 500 articles/s", lambda v: v < 1000),
     "worker_rss_mb_at_1m": ("worker RSS < 400 MB at 1,000,000 articles", lambda v: v < 400),
+    "classifier_articles_per_s": ("classifier ≥ 5,000 articles/s on one core (reuters_dev)", lambda v: v >= 5000),
+    "classifier_vs_geotext": ("classifier faster than geotext on the same texts (ratio)", lambda v: v > 1.0),
 }
 
 
@@ -55,7 +57,12 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     flat = headline(results)
     tput, mem = results.get("throughput", {}), results.get("memory", {})
     pipeline, raw = tput.get("pipeline_articles_per_s"), tput.get("passthrough_articles_per_s")
-    values = {**flat, "pipeline_vs_passthrough": pipeline / raw if pipeline and raw else None}
+    ours, geotext = flat.get("classifier_articles_per_s"), flat.get("geotext_articles_per_s")
+    values = {
+        **flat,
+        "pipeline_vs_passthrough": pipeline / raw if pipeline and raw else None,
+        "classifier_vs_geotext": ours / geotext if ours and geotext else None,
+    }
     if results.get("latency", {}).get("rate_target") not in (None, 500.0):
         values["latency_p99_ms"] = None
     lines = []
