@@ -49,16 +49,21 @@ def build(force: bool = False) -> None:
             ext_modules=extensions,
             script_args=["-q", "build_ext", "--build-lib", str(out), "--build-temp", str(work / "tmp"), "-j", "2"],
         )
-        (out / native.STAMP).write_text(digest + "\n")
-        old = native.BUILD_DIR.with_name(native.BUILD_DIR.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if native.BUILD_DIR.exists():
-            native.BUILD_DIR.rename(old)
-        out.rename(native.BUILD_DIR)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(out, native.BUILD_DIR, native.STAMP, digest)
     finally:
         os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(new: Path, build_dir: Path, stamp: str, digest: str) -> None:
+    """Stamp a finished build and put it where the loader looks, so that a failed build never replaces a good one."""
+    (new / stamp).write_text(digest + "\n")
+    old = build_dir.with_name(build_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if build_dir.exists():
+        build_dir.rename(old)
+    new.rename(build_dir)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def find_cargo() -> str | None:
@@ -96,13 +101,7 @@ def build_rust(force: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="classifier-rust-", dir=rust_core.BUILD_DIR.parent))
     try:
         shutil.copy2(target / "release" / f"lib{rust_core.MODULE}.so", work / rust_core.LIBRARY)
-        (work / rust_core.STAMP).write_text(digest + "\n")
-        old = rust_core.BUILD_DIR.with_name(rust_core.BUILD_DIR.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if rust_core.BUILD_DIR.exists():
-            rust_core.BUILD_DIR.rename(old)
-        work.rename(rust_core.BUILD_DIR)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(work, rust_core.BUILD_DIR, rust_core.STAMP, digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -87,80 +87,58 @@ impl Fancy {
 
 /// The pattern with every look-around group removed: it matches wherever the pattern does, and more.
 fn without_lookaround(p: &str) -> String {
-    let b = p.as_bytes();
     let mut out = String::with_capacity(p.len());
-    let mut i = 0;
-    let mut in_class = false;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\\' {
-            out.push_str(&p[i..(i + 2).min(p.len())]);
-            i += 2;
-            continue;
-        }
-        if in_class {
-            in_class = c != b']';
-        } else if c == b'[' {
-            in_class = true;
-            // A "]" right after "[" or "[^" is a literal member.
-            out.push('[');
-            i += 1;
-            if b.get(i) == Some(&b'^') {
-                out.push('^');
-                i += 1;
-            }
-            if b.get(i) == Some(&b']') {
-                out.push(']');
-                i += 1;
-            }
-            continue;
-        } else if c == b'('
-            && (p[i..].starts_with("(?=")
-                || p[i..].starts_with("(?!")
-                || p[i..].starts_with("(?<=")
-                || p[i..].starts_with("(?<!"))
-        {
-            i = group_end(b, i) + 1;
-            continue;
-        }
-        out.push(c as char);
-        i += 1;
+    let mut last = 0;
+    for (start, end) in lookaround_groups(p) {
+        out.push_str(&p[last..start]);
+        last = end;
     }
+    out.push_str(&p[last..]);
     out
 }
 
-/// Index of the ")" closing the group opened at `open`.
-fn group_end(b: &[u8], open: usize) -> usize {
-    let mut depth = 0;
-    let mut i = open;
-    let mut in_class = false;
+/// Byte ranges of the outermost look-around groups of a pattern: "(?=", "(?!", "(?<=", "(?<!" to their ")".
+fn lookaround_groups(p: &str) -> Vec<(usize, usize)> {
+    let b = p.as_bytes();
+    let (mut i, mut depth, mut in_class) = (0usize, 0usize, false);
+    let mut open: Option<(usize, usize)> = None; // where the group opened, and the depth outside it
+    let mut groups = Vec::new();
     while i < b.len() {
-        let c = b[i];
-        if c == b'\\' {
-            i += 2;
-            continue;
-        }
-        if in_class {
-            in_class = c != b']';
-        } else if c == b'[' {
-            in_class = true;
-            if b.get(i + 1) == Some(&b'^') {
-                i += 1;
+        match b[i] {
+            b'\\' => i += 1, // the escaped character is skipped below
+            b']' if in_class => in_class = false,
+            _ if in_class => {}
+            b'[' => {
+                in_class = true;
+                // A "]" right after "[" or "[^" is a member, not the end.
+                i += usize::from(b.get(i + 1) == Some(&b'^'));
+                i += usize::from(b.get(i + 1) == Some(&b']'));
             }
-            if b.get(i + 1) == Some(&b']') {
-                i += 1;
+            b'(' => {
+                let rest = &p[i..];
+                if open.is_none()
+                    && ["(?=", "(?!", "(?<=", "(?<!"]
+                        .iter()
+                        .any(|o| rest.starts_with(o))
+                {
+                    open = Some((i, depth));
+                }
+                depth += 1;
             }
-        } else if c == b'(' {
-            depth += 1;
-        } else if c == b')' {
-            depth -= 1;
-            if depth == 0 {
-                return i;
+            b')' => {
+                depth = depth.saturating_sub(1);
+                if let Some((start, outside)) = open {
+                    if outside == depth {
+                        groups.push((start, i + 1));
+                        open = None;
+                    }
+                }
             }
+            _ => {}
         }
         i += 1;
     }
-    b.len()
+    groups
 }
 
 const PY_IGNORECASE: u32 = 2;
@@ -172,7 +150,11 @@ const PY_UNICODE: u32 = 32;
 /// building its states during the first thousands of articles.
 fn build_plain(pattern: &str) -> Result<meta::Regex, Box<regex_automata::meta::BuildError>> {
     meta::Regex::builder()
-        .configure(meta::Config::new().dfa_state_limit(Some(FULL_DFA_NFA_STATES)).dfa_size_limit(Some(FULL_DFA_BYTES)))
+        .configure(
+            meta::Config::new()
+                .dfa_state_limit(Some(FULL_DFA_NFA_STATES))
+                .dfa_size_limit(Some(FULL_DFA_BYTES)),
+        )
         .build(pattern)
         .map_err(Box::new)
 }
@@ -209,11 +191,7 @@ impl Pat {
 
     /// Python's `pat.search(hay, start, end)`: (start, end) of the leftmost match.
     pub fn search(&self, hay: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-        let end = end.min(hay.len());
-        if start > end {
-            return None;
-        }
-        let hay = &hay[..end];
+        let hay = cut(hay, start, end)?;
         match self {
             Pat::Plain(r) => r
                 .search(&Input::new(hay).range(start..))
@@ -224,11 +202,7 @@ impl Pat {
 
     /// Python's `pat.match(hay, pos, end)`.
     pub fn match_at(&self, hay: &str, pos: usize, end: usize) -> Option<(usize, usize)> {
-        let end = end.min(hay.len());
-        if pos > end {
-            return None;
-        }
-        let hay = &hay[..end];
+        let hay = cut(hay, pos, end)?;
         match self {
             Pat::Plain(r) => r
                 .search(&Input::new(hay).range(pos..).anchored(Anchored::Yes))
@@ -239,13 +213,12 @@ impl Pat {
 
     /// `pat.search(hay, start, end) is not None`, stopping at the first match end it sees.
     pub fn is_match(&self, hay: &str, start: usize, end: usize) -> bool {
-        let end = end.min(hay.len());
-        if start > end {
+        let Some(hay) = cut(hay, start, end) else {
             return false;
-        }
+        };
         match self {
-            Pat::Plain(r) => r.is_match(Input::new(&hay[..end]).range(start..)),
-            Pat::Fancy(f) => f.search(&hay[..end], start).is_some(),
+            Pat::Plain(r) => r.is_match(Input::new(hay).range(start..)),
+            Pat::Fancy(f) => f.search(hay, start).is_some(),
         }
     }
 
@@ -265,11 +238,7 @@ impl Pat {
         end: usize,
         groups: &[&str],
     ) -> Option<(usize, Vec<bool>)> {
-        let end = end.min(hay.len());
-        if pos > end {
-            return None;
-        }
-        let hay = &hay[..end];
+        let hay = cut(hay, pos, end)?;
         match self {
             Pat::Fancy(f) => {
                 let (_, end) = f.match_at(hay, pos)?;
@@ -292,6 +261,12 @@ impl Pat {
             }
         }
     }
+}
+
+/// The haystack as Python's `endpos` sees it (cut at `end`), or None when `start` lies past it.
+fn cut(hay: &str, start: usize, end: usize) -> Option<&str> {
+    let end = end.min(hay.len());
+    (start <= end).then(|| &hay[..end])
 }
 
 /// `keyword_scanner.search_word_start`: the leftmost match of `\b` + pattern, the word start checked here.

@@ -7,13 +7,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from streams.classifier import Classifier, native
-from streams.settings import PROJECT_ROOT, get_settings
+from streams.settings import PROJECT_ROOT
+from tests.unit.classifier.conftest import switched_on
 
 # Prints, for the rows given as JSON lines on stdin, analyse() with its explanation at two dates.
 DUMP = """
@@ -33,15 +35,8 @@ PURE_CHOSEN = os.environ.get("DYADWATCH_CLASSIFIER_NATIVE", "").lower() in ("0",
 
 
 @pytest.fixture
-def keep_status(monkeypatch: pytest.MonkeyPatch):
-    """activate() with the switch on, whatever this run chose; the run's own status is restored afterwards."""
-    before = native.status
-    monkeypatch.setenv("DYADWATCH_CLASSIFIER_NATIVE", "true")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    native.status = before
+def keep_status(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from switched_on(monkeypatch, "DYADWATCH_CLASSIFIER_NATIVE", native)
 
 
 def test_without_a_build_the_package_path_is_left_alone(tmp_path: Path, keep_status: None) -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,21 +15,15 @@ import pytest
 
 from streams.classifier import Classifier, rust_core
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, MAX_TITLE_CHARS, as_text, prepare
-from streams.settings import PROJECT_ROOT, get_settings
+from streams.settings import PROJECT_ROOT
+from tests.unit.classifier.conftest import switched_on
 
 RUST_OFF = os.environ.get("DYADWATCH_CLASSIFIER_RUST", "").lower() in ("0", "false", "no", "off")
 
 
 @pytest.fixture
-def keep_status(monkeypatch: pytest.MonkeyPatch):
-    """load_module() with the switch on, whatever this run chose; the run's own status is restored afterwards."""
-    before = rust_core.status
-    monkeypatch.setenv("DYADWATCH_CLASSIFIER_RUST", "true")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    rust_core.status = before
+def keep_status(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield from switched_on(monkeypatch, "DYADWATCH_CLASSIFIER_RUST", rust_core)
 
 
 @pytest.fixture(scope="module")
