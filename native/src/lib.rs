@@ -306,9 +306,10 @@ impl NativeClassifier {
     }
 
     /// `Classifier.analyse(title, text, explain=False)`: None when cleaning leaves the text outside ASCII (the
-    /// Python path answers), else `(0, truncated)`: no actor; `(1, truncated, start, end, cue)`: the US-business
-    /// fallback; `(2, truncated, actors, dyads, topics, cue, confidence)` with actors `(code, aliases, spans,
-    /// mentions, weight, role)` and dyads `(dyad, source, target, weight)`; confidence is not yet rounded.
+    /// Python path answers), else `(0, truncated)`: no actor; `(1, truncated, start, end, cue text)`: the
+    /// US-business fallback; `(2, truncated, actors, dyads, topics, cue, confidence)` with actors `(code, aliases,
+    /// spans, mentions, weight, role)` and dyads `(dyad, source, target, weight)`; confidence is not yet rounded.
+    /// The work runs without the GIL. A panic (a bug here) also answers None, so the Python path still answers.
     #[pyo3(signature = (title, text, published=None))]
     fn analyse<'py>(
         &self,
@@ -317,16 +318,22 @@ impl NativeClassifier {
         text: &str,
         published: Option<i64>,
     ) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        let Some(prep) = self.cleaning.prepare(title, text) else {
+        let work = || {
+            let prep = self.cleaning.prepare(title, text)?;
+            let out = analyse(
+                &self.core,
+                &prep.cleaned,
+                &prep.lower,
+                prep.title_end,
+                published,
+            );
+            Some((prep, out))
+        };
+        let done =
+            py.allow_threads(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)));
+        let Ok(Some((prep, out))) = done else {
             return Ok(None);
         };
-        let out = analyse(
-            &self.core,
-            &prep.cleaned,
-            &prep.lower,
-            prep.title_end,
-            published,
-        );
         out.into_py_tuple(py, &self.core, &self.strings, &prep)
             .map(Some)
     }

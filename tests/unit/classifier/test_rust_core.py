@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from streams.classifier import Classifier, rust_core
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, MAX_TITLE_CHARS, as_text, prepare
@@ -158,3 +161,83 @@ def test_the_core_refuses_a_configuration_it_cannot_run(rust: Classifier) -> Non
     config["rules"]["observed"] = ("(unclosed", 0)
     with pytest.raises(ValueError, match="observed"):
         module.NativeClassifier(config)
+
+
+FRAGMENTS = [
+    "Russia",
+    "North Korea",
+    "South Korea",
+    "Korea",
+    "Georgia",
+    "Washington",
+    "Turkey",
+    "turkey",
+    "Congo",
+    "Jordan",
+    "Michael Jordan",
+    "U.S.",
+    "US",
+    "us",
+    "Kim Jong Un",
+    "Kremlin",
+    "Beijing",
+    "Taiwan",
+    "Chinese",
+    "Israeli",
+    "strikes",
+    "sanctions",
+    "agrees to a ceasefire",
+    "held talks in Geneva",
+    "said",
+    "exchanged fire with",
+    "after",
+    "amid",
+    "who",
+    "which",
+    "was attacked by",
+    "received aid from",
+    "detects",
+    "demonstrated",
+    "the state news agency said",
+    "according to",
+    "and",
+    "-",
+    "/",
+    ". ",
+    ", ",
+    "; ",
+    " - ",
+    "\n",
+    ": ",
+    " ",
+    " ",
+    "SEOUL (Yonhap) -- ",
+    "<b>",
+    "</b>",
+    "&amp;",
+    "<script>x</script>",
+    "\x00",
+    "\r",
+    "’",
+    "“",
+    "—",
+    "\\'",
+    "10",
+    "Inc",
+    "dlrs",
+    "Thanksgiving",
+    "Taiwan remarks",
+    "ethnic Russians",
+    "NorthKoreaNorth",
+]
+
+
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=12).map(" ".join),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=80).map("".join),
+)
+@hsettings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_rust_and_python_agree_on_generated_text(rust: Classifier, title: str, text: str) -> None:
+    """Random mixes of aliases, ambiguity triggers, cues, clause markers, punctuation and markup."""
+    _, diffs = _compare(rust, [(title, text)])
+    assert not diffs
