@@ -191,9 +191,7 @@ class Classifier:
         if out[0] == 0:
             return result
         if out[0] == 1:
-            start, end = out[2], out[3]
-            result.actors = [ActorResult(US_BUSINESS_ALIAS.code, [out[4]], [(start, end)], 1, US_BUSINESS_ALIAS.weight)]
-            result.confidence = US_BUSINESS_CONFIDENCE
+            _set_us_business(result, out[4], out[2], out[3])
             return result
         result.actors = [ActorResult(a[0], a[1], a[2], a[3], a[4], a[5]) for a in out[2]]
         result.dyads = [DyadResult(d[0], d[1], d[2], d[3]) for d in out[3]]
@@ -217,16 +215,7 @@ class Classifier:
         if not mentions:
             fallback = rule_us_business(prep)
             if fallback is not None:
-                result.actors = [
-                    ActorResult(
-                        US_BUSINESS_ALIAS.code,
-                        [prep.cleaned[fallback.start : fallback.end]],
-                        [(fallback.start, fallback.end)],
-                        1,
-                        US_BUSINESS_ALIAS.weight,
-                    )
-                ]
-                result.confidence = US_BUSINESS_CONFIDENCE
+                _set_us_business(result, prep.cleaned[fallback.start : fallback.end], fallback.start, fallback.end)
                 cue = prep.cleaned[fallback.start : fallback.end]
                 notes.append(f"rule {fallback.rule} '{cue}' @{fallback.start} → USA (weak)")
                 notes.append("no state actor named: event NONE")
@@ -348,6 +337,12 @@ class Classifier:
             published_at=published_at,
             version=CLASSIFIER_VERSION,
         )
+
+
+def _set_us_business(result: Analysis, cue: str, start: int, end: int) -> None:
+    """No state named, but US corporate cues: a weak USA actor and no event (see ``actors.rule_us_business``)."""
+    result.actors = [ActorResult(US_BUSINESS_ALIAS.code, [cue], [(start, end)], 1, US_BUSINESS_ALIAS.weight)]
+    result.confidence = US_BUSINESS_CONFIDENCE
 
 
 def _set_event(result: Analysis, cue: Cue) -> None:
