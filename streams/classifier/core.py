@@ -19,7 +19,6 @@ from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     QUAD_OF,
     RANK_PENALTY,
-    Cue,
     choose,
     cue_patterns,
     cue_range,
@@ -129,6 +128,11 @@ class Classifier:
         )
         self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
+        # What each cue sets on a result: its type, quad class and intensity.
+        self._events: dict[str, tuple[str, int, float]] = {
+            c.name: (c.event_type, int(QUAD_OF[c.event_type]), intensity_for(c.event_type, c.cameo))
+            for c in self.cues.cues.values()
+        }
         self._rust: Any = None  # the Rust core, loaded on the first analyse() that can use it (see rust_core)
         self._rust_tried = False
         self._rust_lock = threading.Lock()
@@ -197,9 +201,9 @@ class Classifier:
         result.dyads = [DyadResult(d[0], d[1], d[2], d[3]) for d in out[3]]
         result.topics = out[4]
         cue_name = out[5]
-        result.confidence = round(out[6], 3)
+        result.confidence = out[6]
         if cue_name is not None:
-            _set_event(result, self.cues.cues[cue_name])
+            result.event_type, result.quad_class, result.intensity = self._events[cue_name]
         return result
 
     def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
@@ -299,7 +303,7 @@ class Classifier:
 
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
-            _set_event(result, hit.cue)
+            result.event_type, result.quad_class, result.intensity = self._events[hit.cue.name]
             notes.append(
                 f"event {hit.cue.event_type} (quad {result.quad_class}) from '{cleaned[hit.start : hit.end]}' "
                 f"@{hit.start}; intensity {result.intensity:+.1f} (CAMEO {hit.cue.cameo or '-'})"
@@ -343,12 +347,6 @@ def _set_us_business(result: Analysis, cue: str, start: int, end: int) -> None:
     """No state named, but US corporate cues: a weak USA actor and no event (see ``actors.rule_us_business``)."""
     result.actors = [ActorResult(US_BUSINESS_ALIAS.code, [cue], [(start, end)], 1, US_BUSINESS_ALIAS.weight)]
     result.confidence = US_BUSINESS_CONFIDENCE
-
-
-def _set_event(result: Analysis, cue: Cue) -> None:
-    result.event_type = cue.event_type
-    result.quad_class = int(QUAD_OF[cue.event_type])
-    result.intensity = intensity_for(cue.event_type, cue.cameo)
 
 
 def _mark_reporters(

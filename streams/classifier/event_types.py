@@ -56,6 +56,7 @@ _RELATIVE_RE = re.compile(r"\b(?:that|which)\b")
 
 @dataclass(frozen=True, slots=True)
 class Cue:
+    name: str  # "<EVENT_TYPE>_<index in the data file>"
     event_type: str
     pattern: str
     weight: float
@@ -95,7 +96,7 @@ def load_cues(path: Path = CUES_FILE) -> CueSet:
         for i, item in enumerate(items):
             name = f"{event_type}_{i}"
             re.compile(item["re"])
-            cues[name] = Cue(event_type, item["re"], float(item["w"]), item.get("cameo"))
+            cues[name] = Cue(name, event_type, item["re"], float(item["w"]), item.get("cameo"))
     return CueSet(cues)
 
 
