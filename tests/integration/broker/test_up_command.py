@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -40,9 +41,31 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
         descendants = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
     finally:
         proc.send_signal(signal.SIGINT)
-        rest, _ = proc.communicate(timeout=90)
+        try:
+            rest, _ = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            left = _processes_left(proc.pid)
+            proc.kill()
+            rest, _ = proc.communicate(timeout=30)
+            raise AssertionError(
+                f"`dyadwatch up` still ran 90 s after Ctrl-C; processes left: {left}; "
+                f"its output ended: {(output + rest)[-4000:]}"
+            ) from None
     output += rest
     assert "all processes stopped, broker included" in output, output
     assert not pid_alive(broker_pid)
     time.sleep(0.5)
     assert [pid for pid in descendants if pid_alive(pid)] == []
+
+
+def _processes_left(pid: int) -> list[str]:
+    """What still runs under `up` (name, state, command line), for a failure message."""
+    try:
+        procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            out.append(f"{p.pid} {p.status()} {' '.join(p.cmdline())[:120]}")
+    return out
