@@ -56,6 +56,9 @@ def up(
     def shutdown(*_: object) -> None:
         raise KeyboardInterrupt
 
+    # SIGINT too: a process started from a background job inherits SIGINT ignored, and Python then never turns
+    # Ctrl-C into KeyboardInterrupt (seen in CI runs launched from a subshell: `up` outlived the test's Ctrl-C).
+    signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     exit_code = 0
     try:
