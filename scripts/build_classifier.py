@@ -49,15 +49,15 @@ def build(force: bool = False) -> None:
             ext_modules=extensions,
             script_args=["-q", "build_ext", "--build-lib", str(out), "--build-temp", str(work / "tmp"), "-j", "2"],
         )
-        _swap_in(out, native.BUILD_DIR, native.STAMP, digest)
+        _swap_in(out, native.BUILD_DIR, digest)
     finally:
         os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_in(new: Path, build_dir: Path, stamp: str, digest: str) -> None:
+def _swap_in(new: Path, build_dir: Path, digest: str) -> None:
     """Stamp a finished build and put it where the loader looks, so that a failed build never replaces a good one."""
-    (new / stamp).write_text(digest + "\n")
+    (new / native.STAMP).write_text(digest + "\n")
     old = build_dir.with_name(build_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if build_dir.exists():
@@ -101,7 +101,7 @@ def build_rust(force: bool = False) -> None:
     work = Path(tempfile.mkdtemp(prefix="classifier-rust-", dir=rust_core.BUILD_DIR.parent))
     try:
         shutil.copy2(target / "release" / f"lib{rust_core.MODULE}.so", work / rust_core.LIBRARY)
-        _swap_in(work, rust_core.BUILD_DIR, rust_core.STAMP, digest)
+        _swap_in(work, rust_core.BUILD_DIR, digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -2,8 +2,7 @@
 
 use crate::model::{Code, Core, KeyClass, Kind, Mention};
 use crate::pattern::{
-    ends_with_any, find_byte, is_alnum, rfind, search_word_start, starts_with_any, str_islower,
-    str_isupper,
+    ends_with_any, find_byte, rfind, search_word_start, starts_with_any, str_islower, str_isupper,
 };
 
 /// `actors.scan`: leftmost-longest, non-overlapping alias matches on word boundaries (entry index, start, end).
@@ -19,13 +18,17 @@ pub fn scan(core: &Core, text: &[u8], raw: &[(usize, usize, usize)]) -> Vec<(usi
         }
         if start > 0 {
             let c = text[start - 1];
-            if is_alnum(c) && !(c.is_ascii_lowercase() && text[start].is_ascii_uppercase()) {
+            if c.is_ascii_alphanumeric()
+                && !(c.is_ascii_lowercase() && text[start].is_ascii_uppercase())
+            {
                 continue;
             }
         }
         if end < n {
             let c = text[end];
-            if is_alnum(c) && !(text[end - 1].is_ascii_lowercase() && c.is_ascii_uppercase()) {
+            if c.is_ascii_alphanumeric()
+                && !(text[end - 1].is_ascii_lowercase() && c.is_ascii_uppercase())
+            {
                 continue;
             }
         }
@@ -86,7 +89,8 @@ fn word_before(text: &[u8], start: usize) -> Option<&[u8]> {
         return None;
     }
     let mut j = i;
-    while j >= 0 && (is_alnum(text[j as usize]) || b".-'".contains(&text[j as usize])) {
+    while j >= 0 && (text[j as usize].is_ascii_alphanumeric() || b".-'".contains(&text[j as usize]))
+    {
         j -= 1;
     }
     Some(&text[(j + 1) as usize..(i + 1) as usize])
@@ -98,7 +102,7 @@ fn word_after(text: &[u8], end: usize) -> &[u8] {
         i += 1;
     }
     let mut j = i;
-    while j < text.len() && (is_alnum(text[j]) || text[j] == b'-') {
+    while j < text.len() && (text[j].is_ascii_alphanumeric() || text[j] == b'-') {
         j += 1;
     }
     &text[i..j]
@@ -373,7 +377,7 @@ pub fn rule_us_business(core: &Core, cleaned: &str, limit: usize) -> Option<(usi
     let text = cleaned.as_bytes();
     let mut pos = 0;
     while let Some((start, end)) = core.re.us_business.search(cleaned, pos, limit) {
-        if start > 0 && (is_alnum(text[start - 1]) || text[start - 1] == b'_') {
+        if start > 0 && (text[start - 1].is_ascii_alphanumeric() || text[start - 1] == b'_') {
             pos = start + 1;
             continue;
         }

@@ -9,7 +9,28 @@ pub struct ActorOut {
     pub code: Code,
     pub mentions: Vec<usize>,
     pub weight: f64,
-    pub role: &'static str,
+    pub role: Role,
+}
+
+/// An actor's part in the directed dyads (`core._assign_roles`); the value indexes the role names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Mentioned = 0,
+    Source = 1,
+    Target = 2,
+    Both = 3,
+}
+
+impl Role {
+    /// The role once a dyad also names the actor as its source (or, with false, its target).
+    fn with(self, source: bool) -> Role {
+        match (self, source) {
+            (Role::Mentioned, true) => Role::Source,
+            (Role::Mentioned, false) => Role::Target,
+            (Role::Source, false) | (Role::Target, true) => Role::Both,
+            (role, _) => role,
+        }
+    }
 }
 
 /// What `analyse` found: no actor, only the US-business fallback (its span), or actors with the rest.
@@ -165,15 +186,8 @@ pub fn analyse(
     for d in &evidence {
         if let Some((src, tgt)) = d.direction() {
             for a in actors.iter_mut() {
-                let as_source = a.code == src;
-                let as_target = a.code == tgt;
-                if as_source || as_target {
-                    a.role = match (a.role, as_source) {
-                        ("mentioned", true) => "source",
-                        ("mentioned", false) => "target",
-                        ("source", false) | ("target", true) => "both",
-                        (r, _) => r,
-                    };
+                if a.code == src || a.code == tgt {
+                    a.role = a.role.with(a.code == src);
                 }
             }
         }
@@ -206,7 +220,7 @@ fn aggregate(mentions: &[Mention], kept: &[Code]) -> Vec<ActorOut> {
                 code: m.code,
                 mentions: vec![i],
                 weight: 0.0 + m.weight,
-                role: "mentioned",
+                role: Role::Mentioned,
             }),
         }
     }

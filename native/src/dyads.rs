@@ -148,17 +148,11 @@ pub fn build_dyads(
                 out
             })
             .collect();
-        let group_of = |code: &Code| -> Vec<usize> {
+        // Two states listed together in some group of the sentence.
+        let coordinated = |c1: &Code, c2: &Code| {
             groups
                 .iter()
-                .enumerate()
-                .filter(|(_, g)| g.iter().any(|m| &m.code == code))
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let coordinated = |c1: &Code, c2: &Code| -> bool {
-            let g1 = group_of(c1);
-            group_of(c2).iter().any(|g| g1.contains(g))
+                .any(|g| g.iter().any(|m| m.code == *c1) && g.iter().any(|m| m.code == *c2))
         };
         let subject: Vec<Code> = groups[0].iter().map(|m| m.code).collect();
         let sub_at = if groups.len() > 1 {

@@ -93,7 +93,7 @@ impl Strings {
                 .collect(),
             topics: core.topics.iter().map(|t| intern(t)).collect(),
             cues: core.cues.iter().map(|c| intern(&c.name)).collect(),
-            roles: ["mentioned", "source", "target", "both"].map(intern),
+            roles: ["mentioned", "source", "target", "both"].map(intern), // in `analysis::Role` order
         }
     }
 
@@ -367,13 +367,13 @@ impl Outcome {
                 let actors = actors
                     .iter()
                     .map(|a| {
-                        let mut texts: Vec<&str> = Vec::new();
+                        // The first alias of each distinct text, up to 32.
                         let mut ids: Vec<usize> = Vec::new();
                         for &i in &a.mentions {
                             let id = mentions[i].alias;
-                            let t = core.aliases[id].text.as_str();
-                            if !texts.contains(&t) && texts.len() < 32 {
-                                texts.push(t);
+                            let text = &core.aliases[id].text;
+                            if ids.len() < 32 && !ids.iter().any(|&j| core.aliases[j].text == *text)
+                            {
                                 ids.push(id);
                             }
                         }
@@ -386,19 +386,13 @@ impl Outcome {
                                 .take(64)
                                 .map(|&i| (mentions[i].start, mentions[i].end)),
                         )?;
-                        let role = match a.role {
-                            "source" => 1,
-                            "target" => 2,
-                            "both" => 3,
-                            _ => 0,
-                        };
                         (
                             strings.code(py, &a.code),
                             texts,
                             spans,
                             a.mentions.len(),
                             a.weight,
-                            strings.roles[role].bind(py),
+                            strings.roles[a.role as usize].bind(py),
                         )
                             .into_pyobject(py)
                     })

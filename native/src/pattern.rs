@@ -43,26 +43,37 @@ impl Fancy {
 
     /// The match starting exactly at `pos` of `hay` (already cut at the search's end).
     fn match_at(&self, hay: &str, pos: usize) -> Option<(usize, usize)> {
-        if let Some(candidates) = &self.candidates {
-            if !candidates.is_match(Input::new(hay).range(pos..).anchored(Anchored::Yes)) {
-                return None; // the pattern without its look-arounds does not match here, so neither does it
-            }
+        if !self.may_match_at(hay, pos) {
+            return None;
         }
         self.confirm_at(hay, pos)
     }
 
+    /// False when the pattern without its look-arounds does not match at `pos`, so neither does the pattern.
+    fn may_match_at(&self, hay: &str, pos: usize) -> bool {
+        self.candidates
+            .as_ref()
+            .is_none_or(|c| c.is_match(Input::new(hay).range(pos..).anchored(Anchored::Yes)))
+    }
+
     /// `match_at` once the fast engine has found that a match may start at `pos`.
     fn confirm_at(&self, hay: &str, pos: usize) -> Option<(usize, usize)> {
-        match &self.anchored {
-            Some(re) => match re.find(&hay[pos..]) {
-                Ok(Some(m)) => Some((pos, pos + m.end())),
-                _ => None,
-            },
-            None => match self.full.find_from_pos(hay, pos) {
-                Ok(Some(m)) if m.start() == pos => Some((m.start(), m.end())),
-                _ => None,
-            },
-        }
+        let (base, caps) = self.captures_at(hay, pos)?;
+        let whole = caps.get(0)?;
+        Some((base + whole.start(), base + whole.end()))
+    }
+
+    /// The groups of the match starting exactly at `pos`, and the offset their positions count from.
+    fn captures_at<'h>(
+        &self,
+        hay: &'h str,
+        pos: usize,
+    ) -> Option<(usize, fancy_regex::Captures<'h>)> {
+        let (base, caps) = match &self.anchored {
+            Some(re) => (pos, re.captures(&hay[pos..]).ok()??),
+            None => (0, self.full.captures_from_pos(hay, pos).ok()??),
+        };
+        (base + caps.get(0)?.start() == pos).then_some((base, caps))
     }
 
     fn search(&self, hay: &str, mut start: usize) -> Option<(usize, usize)> {
@@ -241,10 +252,14 @@ impl Pat {
         let hay = cut(hay, pos, end)?;
         match self {
             Pat::Fancy(f) => {
-                let (_, end) = f.match_at(hay, pos)?;
-                // The same match again, for its groups: the leftmost match from `pos` is the one found at `pos`.
-                let c = f.full.captures_from_pos(hay, pos).ok()??;
-                Some((end, groups.iter().map(|g| c.name(g).is_some()).collect()))
+                if !f.may_match_at(hay, pos) {
+                    return None;
+                }
+                let (base, c) = f.captures_at(hay, pos)?;
+                Some((
+                    base + c.get(0)?.end(),
+                    groups.iter().map(|g| c.name(g).is_some()).collect(),
+                ))
             }
             Pat::Plain(r) => {
                 let mut caps = r.create_captures();
@@ -287,11 +302,6 @@ pub fn search_word_start(
 }
 
 // ---- Python str predicates on ASCII ---------------------------------------------------------------------------
-
-#[inline]
-pub fn is_alnum(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
 
 /// `str.islower()`: some cased character and no upper-case one.
 pub fn str_islower(s: &[u8]) -> bool {

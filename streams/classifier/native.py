@@ -13,6 +13,7 @@ import hashlib
 import logging
 import platform
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,18 +50,28 @@ class NativeStatus:
 status = NativeStatus(False, "not activated")
 
 
-def source_digest() -> str:
-    """What a build must have been made from: the compiled modules' bytes and the interpreter that loads them."""
+def files_digest(paths: Iterable[Path]) -> str:
+    """What a build must have been made from: its source files and the interpreter that loads it. The mypyc build
+    and the Rust core (:mod:`rust_core`) are stamped with it."""
     h = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}\n".encode())
-    for name in COMPILED_MODULES:
-        h.update(name.encode() + b"\0" + (PACKAGE_DIR / f"{name}.py").read_bytes() + b"\0")
+    for path in paths:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def stamp_matches(build_dir: Path, digest: str) -> bool:
+    """Whether ``build_dir`` holds a build stamped with ``digest``."""
+    stamp = build_dir / STAMP
+    return stamp.is_file() and stamp.read_text().strip() == digest
+
+
+def source_digest() -> str:
+    return files_digest(PACKAGE_DIR / f"{name}.py" for name in COMPILED_MODULES)
 
 
 def is_current(build_dir: Path = BUILD_DIR) -> bool:
     """Whether a build in ``build_dir`` was made from the sources and interpreter in use now."""
-    stamp = build_dir / STAMP
-    return stamp.is_file() and stamp.read_text().strip() == source_digest()
+    return stamp_matches(build_dir, source_digest())
 
 
 def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> NativeStatus:

@@ -7,24 +7,22 @@ The core answers only prepared ASCII text (most newswire once cleaning has folde
 and every call that wants an explanation, runs the Python path.
 
 ``scripts/build_classifier.py`` builds the crate with cargo into ``build/classifier-rust`` and stamps it with a digest
-of the crate's sources; :func:`load` uses it only when that stamp matches, as :mod:`native` does for the mypyc build.
+of the crate's sources; :func:`load_module` uses it only when that stamp matches, as :mod:`native` does for the mypyc
+build.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.machinery
 import importlib.util
 import logging
-import platform
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from streams.classifier import actors, attribution, dyads, event_types, sentences, text_cleaning, topics
-from streams.classifier.native import PACKAGE_DIR
+from streams.classifier import actors, attribution, dyads, event_types, native, sentences, text_cleaning, topics
+from streams.classifier.native import PACKAGE_DIR, NativeStatus
 
 if TYPE_CHECKING:
     from streams.classifier.core import Classifier
@@ -35,16 +33,9 @@ CRATE_DIR = PACKAGE_DIR.parents[1] / "native"
 BUILD_DIR = PACKAGE_DIR.parents[1] / "build" / "classifier-rust"
 MODULE = "dyadwatch_core"
 LIBRARY = f"{MODULE}.so"
-STAMP = "SOURCES.sha256"
+STAMP = native.STAMP
 
-
-@dataclass(frozen=True, slots=True)
-class RustStatus:
-    loaded: bool
-    reason: str
-
-
-status = RustStatus(False, "not loaded")
+status = NativeStatus(False, "not loaded")
 
 
 def crate_sources() -> list[Path]:
@@ -52,16 +43,11 @@ def crate_sources() -> list[Path]:
 
 
 def source_digest() -> str:
-    """What a build must have been made from: the crate's files and the interpreter that loads it."""
-    h = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}\n".encode())
-    for path in crate_sources():
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return native.files_digest(crate_sources())
 
 
 def is_current(build_dir: Path = BUILD_DIR) -> bool:
-    stamp = build_dir / STAMP
-    return stamp.is_file() and (build_dir / LIBRARY).is_file() and stamp.read_text().strip() == source_digest()
+    return (build_dir / LIBRARY).is_file() and native.stamp_matches(build_dir, source_digest())
 
 
 def load_module(build_dir: Path = BUILD_DIR) -> Any | None:
@@ -70,14 +56,14 @@ def load_module(build_dir: Path = BUILD_DIR) -> Any | None:
     from streams.settings import get_settings
 
     if not get_settings().classifier_rust:
-        status = RustStatus(False, "DYADWATCH_CLASSIFIER_RUST is off")
+        status = NativeStatus(False, "DYADWATCH_CLASSIFIER_RUST is off")
         return None
     if not (build_dir / STAMP).is_file():
-        status = RustStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
+        status = NativeStatus(False, f"not built ({build_dir}; scripts/build_classifier.py)")
         return None
     if not is_current(build_dir):
         log.warning("Rust classifier core in %s is stale; using the Python path", build_dir)
-        status = RustStatus(False, "stale build: crate changed since; scripts/build_classifier.py rebuilds it")
+        status = NativeStatus(False, "stale build: crate changed since; scripts/build_classifier.py rebuilds it")
         return None
     if MODULE in sys.modules:
         module = sys.modules[MODULE]
@@ -86,12 +72,12 @@ def load_module(build_dir: Path = BUILD_DIR) -> Any | None:
         loader = importlib.machinery.ExtensionFileLoader(MODULE, path)
         spec = importlib.util.spec_from_file_location(MODULE, path, loader=loader)
         if spec is None:
-            status = RustStatus(False, f"cannot load {path}")
+            status = NativeStatus(False, f"cannot load {path}")
             return None
         module = importlib.util.module_from_spec(spec)
         loader.exec_module(module)
         sys.modules[MODULE] = module
-    status = RustStatus(True, f"Rust core in {build_dir}")
+    status = NativeStatus(True, f"Rust core in {build_dir}")
     return module
 
 
@@ -203,5 +189,5 @@ def attach(classifier: Classifier) -> Any | None:
         return module.NativeClassifier(config_for(classifier))
     except (ValueError, TypeError) as exc:
         log.warning("Rust classifier core refused the configuration (%s); using the Python path", exc)
-        status = RustStatus(False, f"refused the configuration: {exc}")
+        status = NativeStatus(False, f"refused the configuration: {exc}")
         return None
