@@ -7,9 +7,12 @@ run:
 
 test:
 	@scripts/bootstrap.sh
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
 	.venv/bin/pytest
 
 lint:
+	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 
 bench:

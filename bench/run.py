@@ -24,18 +24,24 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--latency-rate", type=float, default=500.0)
     parser.add_argument("--latency-seconds", type=float, default=60.0)
     parser.add_argument(
-        "--context-rate", type=float, default=200.0,
+        "--context-rate",
+        type=float,
+        default=200.0,
         help="A second latency run at this rate, one worker sustains it (0: skip); shows latency without a backlog.",
     )
     parser.add_argument("--profile-seconds", type=int, default=60, help="py-spy sampling of a busy worker.")
     parser.add_argument("--classifier-limit", type=int, default=None, help="reuters_dev rows for the classifier run.")
     parser.add_argument("--out", type=Path, default=DOCS, help="Where benchmarks.md/.json/.png go.")
     parser.add_argument(
-        "--skip", action="append", default=[],
+        "--skip",
+        action="append",
+        default=[],
         choices=list(SECTIONS),
     )
     parser.add_argument(
-        "--reuse", type=Path, default=None,
+        "--reuse",
+        type=Path,
+        default=None,
         help="benchmarks.json (or results.json) of an earlier run: skipped sections are taken from it, and the "
         "report says so.",
     )

@@ -66,17 +66,34 @@ def profile(bootstrap: str, n: int, seconds: int, *, prefix: str = "prof") -> di
         wait_until(lambda: worker.alive() and lag(settings, ("articles",)) < n, timeout=300, poll=0.25)
         started, cpu0 = time.perf_counter(), worker.cpu_s()
         subprocess.run(
-            [PY_SPY, "record", "--pid", str(worker.proc.pid), "--duration", str(seconds), "--rate", "200",
-             "--format", "raw", "-o", str(raw)],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                PY_SPY,
+                "record",
+                "--pid",
+                str(worker.proc.pid),
+                "--duration",
+                str(seconds),
+                "--rate",
+                "200",
+                "--format",
+                "raw",
+                "-o",
+                str(raw),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         elapsed, cpu = time.perf_counter() - started, worker.cpu_s() - cpu0
         done = n - lag(settings, ("articles",))
     finally:
         worker.stop()
     return {
-        "articles": done, "seconds": round(elapsed, 1), "articles_per_s": round(done / elapsed, 1),
-        "articles_per_cpu_s": round(done / cpu, 1), "shares_pct": shares(raw),
+        "articles": done,
+        "seconds": round(elapsed, 1),
+        "articles_per_s": round(done / elapsed, 1),
+        "articles_per_cpu_s": round(done / cpu, 1),
+        "shares_pct": shares(raw),
     }
 
 
@@ -87,8 +104,10 @@ def main() -> None:
     args = parser.parse_args()
     with bench_broker("prof-kafka") as bootstrap:
         result = profile(bootstrap, args.articles, args.seconds)
-    print(f"{result['articles']:,} articles in {result['seconds']} s: {result['articles_per_s']}/s, "
-          f"{result['articles_per_cpu_s']}/CPU-s")
+    print(
+        f"{result['articles']:,} articles in {result['seconds']} s: {result['articles_per_s']}/s, "
+        f"{result['articles_per_cpu_s']}/CPU-s"
+    )
     for stage, pct in result["shares_pct"].items():
         print(f"{pct:5.1f} %  {stage}")
 

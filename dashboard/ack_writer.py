@@ -56,8 +56,9 @@ class AckWriter:
     async def _send(self, acks: list[AlertAck]) -> None:
         async with self._lock:
             if self._producer is None:
-                producer = make_producer(self._feed.settings, client_id="dyadwatch-dashboard-acks",
-                                         request_timeout_ms=10_000)
+                producer = make_producer(
+                    self._feed.settings, client_id="dyadwatch-dashboard-acks", request_timeout_ms=10_000
+                )
                 await producer.start()
                 self._producer = producer
             topic = self._feed.settings.topic("alert-acks")

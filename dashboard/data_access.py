@@ -49,7 +49,9 @@ def get_view() -> LiveView:
 
 
 def time_window(
-    choice: str, now: datetime, custom: tuple[date, date] | None = None,
+    choice: str,
+    now: datetime,
+    custom: tuple[date, date] | None = None,
     bounds: tuple[datetime, datetime] | None = None,
 ) -> tuple[datetime, datetime]:
     """[start, end) of a range choice: '1 h', '24 h', '7 d', custom whole days (UTC, end day included), or 'all'
@@ -103,8 +105,15 @@ def top_dyads(view: LiveView, start: datetime, end: datetime, n: int = 10) -> pd
         for window, count in series[dyad].items():
             bins[min(int((window - start.timestamp()) // width), SPARK_BINS - 1)] += count
         a, b = dyad.split("-")
-        rows.append({"dyad": dyad, "countries": f"{country_name(a)} – {country_name(b)}", "events": total,
-                     "trend": bins, "open alerts": open_alerts.get(dyad, 0)})
+        rows.append(
+            {
+                "dyad": dyad,
+                "countries": f"{country_name(a)} – {country_name(b)}",
+                "events": total,
+                "trend": bins,
+                "open alerts": open_alerts.get(dyad, 0),
+            }
+        )
     return pd.DataFrame(rows, columns=["dyad", "countries", "events", "trend", "open alerts"])
 
 
@@ -132,8 +141,16 @@ def map_layers_data(view: LiveView, start: datetime, end: datetime, n: int = 60)
         a, b = dyad.split("-")
         if a in points and b in points:
             pa, pb = points[a], points[b]
-            arcs.append({"dyad": dyad, "events": count, "from_lon": pa.lon, "from_lat": pa.lat,
-                         "to_lon": pb.lon, "to_lat": pb.lat})
+            arcs.append(
+                {
+                    "dyad": dyad,
+                    "events": count,
+                    "from_lon": pa.lon,
+                    "from_lat": pa.lat,
+                    "to_lon": pb.lon,
+                    "to_lat": pb.lat,
+                }
+            )
             used.update((a, b))
     arc_df = pd.DataFrame(arcs, columns=["dyad", "events", "from_lon", "from_lat", "to_lon", "to_lat"])
     if not arc_df.empty:
@@ -165,7 +182,8 @@ def dyad_breakdown(view: LiveView, dyad: str, start: datetime, end: datetime) ->
     ]
     by_quad = [
         {"window": c.window_start, "quad class": QUAD_LABEL.get(int(q), q) if q.isdigit() else q, "events": n}
-        for c in windows for q, n in c.by_quad_class.items()
+        for c in windows
+        for q, n in c.by_quad_class.items()
     ]
     intensity = [{"window": c.window_start, "mean intensity": c.mean_intensity, "events": c.count} for c in windows]
     return {
@@ -202,8 +220,22 @@ class AlertFilters:
         )
 
 
-ALERT_FIELDS = ["severity", "created", "window", "dyad", "rule", "reason", "observed", "expected", "status", "by",
-                "when", "note", "kind", "id"]
+ALERT_FIELDS = [
+    "severity",
+    "created",
+    "window",
+    "dyad",
+    "rule",
+    "reason",
+    "observed",
+    "expected",
+    "status",
+    "by",
+    "when",
+    "note",
+    "kind",
+    "id",
+]
 
 
 def alerts_frame(rows: list[AlertRow]) -> pd.DataFrame:
@@ -266,8 +298,20 @@ class ArticleFilters:
 
 
 # A non-http URL sits beside the link column, as plain text, so an analyst sees at once why there is no link.
-ARTICLE_COLUMNS = ["published", "title", "link", "url (not a web link)", "source", "dyads", "event type",
-                   "quad class", "intensity", "topics", "explanation", "article id"]
+ARTICLE_COLUMNS = [
+    "published",
+    "title",
+    "link",
+    "url (not a web link)",
+    "source",
+    "dyads",
+    "event type",
+    "quad class",
+    "intensity",
+    "topics",
+    "explanation",
+    "article id",
+]
 
 
 def articles_frame(events: list[ClassifiedEvent]) -> pd.DataFrame:
@@ -275,20 +319,22 @@ def articles_frame(events: list[ClassifiedEvent]) -> pd.DataFrame:
     records = []
     for e in sorted(events, key=lambda e: e.published_at, reverse=True):
         link = safe_link(e.url)
-        records.append({
-            "published": e.published_at,
-            "title": e.title,
-            "link": link,
-            "source": e.source,
-            "dyads": ", ".join(e.dyad_keys),
-            "event type": e.event_type.value,
-            "quad class": QUAD_LABEL[int(e.quad_class)],
-            "intensity": e.intensity,
-            "topics": ", ".join(e.topics),
-            "explanation": " · ".join(e.explanation),
-            "url (not a web link)": e.url if e.url and not link else "",
-            "article id": e.article_id,
-        })
+        records.append(
+            {
+                "published": e.published_at,
+                "title": e.title,
+                "link": link,
+                "source": e.source,
+                "dyads": ", ".join(e.dyad_keys),
+                "event type": e.event_type.value,
+                "quad class": QUAD_LABEL[int(e.quad_class)],
+                "intensity": e.intensity,
+                "topics": ", ".join(e.topics),
+                "explanation": " · ".join(e.explanation),
+                "url (not a web link)": e.url if e.url and not link else "",
+                "article id": e.article_id,
+            }
+        )
     return pd.DataFrame(records, columns=ARTICLE_COLUMNS)
 
 

@@ -116,8 +116,12 @@ class LiveFeed:
     async def _follow_once(self) -> None:
         """One consumer session: read and watch side by side until the broker goes silent or partitions change."""
         consumer = make_consumer(
-            self.settings, client_id="dyadwatch-dashboard", request_timeout_ms=10_000, retry_backoff_ms=200,
-            max_partition_fetch_bytes=4 * 1024 * 1024, fetch_max_wait_ms=200,
+            self.settings,
+            client_id="dyadwatch-dashboard",
+            request_timeout_ms=10_000,
+            retry_backoff_ms=200,
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+            fetch_max_wait_ms=200,
         )
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -175,8 +179,9 @@ class LiveFeed:
                 self._positions[tp] = record.offset + 1
         if applied or rejected:
             health = self.view.health
-            self.view.set_health(records=health.records + applied, rejected=health.rejected + rejected,
-                                 last_record_at=utc_now())
+            self.view.set_health(
+                records=health.records + applied, rejected=health.rejected + rejected, last_record_at=utc_now()
+            )
 
     async def _wanted(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         """Every partition of the four topics, from fresh metadata (raises FeedError when the broker is silent)."""

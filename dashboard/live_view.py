@@ -203,8 +203,7 @@ class LiveView:
         with self._lock:
             if self._alert_rows is None:
                 rows = [
-                    AlertRow(a, self._status(k), self._acks.get(k), self._alert_seq[k])
-                    for k, a in self._alerts.items()
+                    AlertRow(a, self._status(k), self._acks.get(k), self._alert_seq[k]) for k, a in self._alerts.items()
                 ]
                 self._alert_rows = sorted(rows, key=lambda r: (r.alert.created_at, r.seq), reverse=True)
             return list(self._alert_rows)
@@ -230,10 +229,13 @@ class LiveView:
 
     def sizes(self) -> dict[str, int]:
         with self._lock:
-            return {"events": len(self._events), "counts": len(self._counts), "alerts": len(self._alerts),
-                    "acks": len(self._acks)}
+            return {
+                "events": len(self._events),
+                "counts": len(self._counts),
+                "alerts": len(self._alerts),
+                "acks": len(self._acks),
+            }
 
 
 def as_utc(ts: int | float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
-

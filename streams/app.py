@@ -82,7 +82,10 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
         producer=app.producer,
         topics={
             suffix: app.topic(
-                settings.topic(suffix), partitions=spec.partitions, key_serializer="raw", value_serializer="raw",
+                settings.topic(suffix),
+                partitions=spec.partitions,
+                key_serializer="raw",
+                value_serializer="raw",
                 internal=False,
             )
             for suffix, spec in TOPICS.items()

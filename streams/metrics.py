@@ -25,30 +25,41 @@ class PipelineMetrics:
             "dyadwatch_records_in", "Records an agent consumed.", ["agent"], registry=self.registry
         )
         self.records_out = Counter(
-            "dyadwatch_records_out", "Records an agent produced, by destination topic.", ["agent", "topic"],
+            "dyadwatch_records_out",
+            "Records an agent produced, by destination topic.",
+            ["agent", "topic"],
             registry=self.registry,
         )
         self.dead_letters = Counter(
-            "dyadwatch_dead_letters", "Input records sent to the dead-letter topic.", ["agent", "error_kind"],
+            "dyadwatch_dead_letters",
+            "Input records sent to the dead-letter topic.",
+            ["agent", "error_kind"],
             registry=self.registry,
         )
         self.duplicates = Counter(
-            "dyadwatch_duplicate_articles", "Articles dropped as duplicates of one already classified.",
+            "dyadwatch_duplicate_articles",
+            "Articles dropped as duplicates of one already classified.",
             registry=self.registry,
         )
         self.refetched = Counter(
-            "dyadwatch_refetched_records", "Records the stream skipped and the agent re-read from Kafka.", ["agent"],
+            "dyadwatch_refetched_records",
+            "Records the stream skipped and the agent re-read from Kafka.",
+            ["agent"],
             registry=self.registry,
         )
         self.alerts = Counter("dyadwatch_alerts", "Alerts published, by rule.", ["rule"], registry=self.registry)
         self.latency = Histogram(
-            "dyadwatch_processing_seconds", "Time an agent spent per record (a batch's time over its size).", ["agent"],
+            "dyadwatch_processing_seconds",
+            "Time an agent spent per record (a batch's time over its size).",
+            ["agent"],
             registry=self.registry,
             buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
         )
         self.lag = Gauge(
-            "dyadwatch_consumer_lag", "Records waiting in a partition (highwater - next offset to read).",
-            ["topic", "partition"], registry=self.registry,
+            "dyadwatch_consumer_lag",
+            "Records waiting in a partition (highwater - next offset to read).",
+            ["topic", "partition"],
+            registry=self.registry,
         )
         self._positions: dict[tuple[str, int], int] = {}
         self._sent: dict[tuple[str, str], Counter] = {}

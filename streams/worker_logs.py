@@ -59,8 +59,12 @@ def logging_config(level: str) -> dict[str, Any]:
         "formatters": {"json": {"()": JsonFormatter}},
         "filters": {"repeats": {"()": RepeatFilter}},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr",
-                       "filters": ["repeats"]},
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+                "filters": ["repeats"],
+            },
         },
         "root": {"level": level.upper(), "handlers": ["stderr"]},
     }

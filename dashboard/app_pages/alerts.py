@@ -35,11 +35,13 @@ def _filters(rows: list[AlertRow]) -> AlertFilters:
     return AlertFilters(
         severities=f1.multiselect("Severity", SEVERITY_ORDER, key="alerts.f.severity"),
         rules=f2.multiselect("Rule", sorted({r.alert.rule for r in rows}), key="alerts.f.rule"),
-        countries=f3.multiselect("Country", sorted({c for r in rows for c in r.alert.dyad.split("-")}),
-                                 key="alerts.f.country"),
+        countries=f3.multiselect(
+            "Country", sorted({c for r in rows for c in r.alert.dyad.split("-")}), key="alerts.f.country"
+        ),
         dyads=f4.multiselect("Dyad", sorted({r.alert.dyad for r in rows}), key="alerts.f.dyad"),
-        statuses=f5.multiselect("Status", [s.value for s in AckStatus], default=["open", "acknowledged"],
-                                key="alerts.f.status"),
+        statuses=f5.multiselect(
+            "Status", [s.value for s in AckStatus], default=["open", "acknowledged"], key="alerts.f.status"
+        ),
     )
 
 
@@ -69,12 +71,21 @@ def live_feed() -> None:
     st.session_state[FROZEN_KEY] = [r.alert.id for r in rows]
 
     counts = severity_counts(rows)
-    st.markdown("  ".join(f":{'red' if s in ('critical', 'high') else 'orange' if s == 'medium' else 'blue'}"
-                          f"-badge[{s} {counts[s]}]" for s in SEVERITY_ORDER)
-                + ("  :gray-badge[live updates paused while alerts are selected]" if selecting else ""))
+    st.markdown(
+        "  ".join(
+            f":{'red' if s in ('critical', 'high') else 'orange' if s == 'medium' else 'blue'}-badge[{s} {counts[s]}]"
+            for s in SEVERITY_ORDER
+        )
+        + ("  :gray-badge[live updates paused while alerts are selected]" if selecting else "")
+    )
     frame = alerts_frame(rows)
     event = st.dataframe(
-        frame, key=table_key, on_select="rerun", selection_mode="multi-row", hide_index=True, width="stretch",
+        frame,
+        key=table_key,
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+        width="stretch",
         height=min(38 + 35 * max(len(frame), 1), 560),
         column_order=[c for c in ALERT_FIELDS if c not in ("kind", "id")],
         column_config=ALERT_COLUMN_CONFIG,
@@ -89,8 +100,9 @@ def live_feed() -> None:
     analyst = name_col.text_input("Analyst", key=ANALYST_KEY, max_chars=100, placeholder="your name")
     note = note_col.text_input("Note", key="alerts.note", max_chars=4_000, placeholder="what you checked or did")
     for col, (label, status) in zip(st.columns(len(ACTIONS) + 3)[: len(ACTIONS)], ACTIONS.items(), strict=True):
-        if not col.button(label, key=f"alerts.do.{status.value}", type="primary" if label == "Acknowledge" else
-                          "secondary"):
+        if not col.button(
+            label, key=f"alerts.do.{status.value}", type="primary" if label == "Acknowledge" else "secondary"
+        ):
             continue
         if not analyst.strip():
             st.error("Enter your name first: every acknowledgement says who made it.")

@@ -32,12 +32,24 @@ selected = [e for e in events if filters.keep(e)]
 frame = articles_frame(sorted(selected, key=lambda e: e.published_at, reverse=True)[:MAX_ROWS])
 
 info, download, refresh = st.columns([4, 1, 1], vertical_alignment="center")
-info.caption(f"{len(selected):,} articles match" + (f"; the newest {MAX_ROWS:,} are shown" if len(selected) > MAX_ROWS
-                                                     else "") + ". Titles and text are shown as plain text.")
-download.download_button("Export CSV", lambda: to_csv(articles_frame(selected)), file_name="dyadwatch-articles.csv",
-                         mime="text/csv", icon=":material/download:", on_click="ignore")
+info.caption(
+    f"{len(selected):,} articles match"
+    + (f"; the newest {MAX_ROWS:,} are shown" if len(selected) > MAX_ROWS else "")
+    + ". Titles and text are shown as plain text."
+)
+download.download_button(
+    "Export CSV",
+    lambda: to_csv(articles_frame(selected)),
+    file_name="dyadwatch-articles.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
 refresh.button("Refresh", icon=":material/refresh:", key="articles.refresh")
 st.dataframe(
-    frame, hide_index=True, width="stretch", height=620,
+    frame,
+    hide_index=True,
+    width="stretch",
+    height=620,
     column_config=ARTICLE_COLUMN_CONFIG,
 )

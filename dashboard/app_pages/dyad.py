@@ -29,8 +29,12 @@ if st.session_state.get(PICK_KEY) not in options:
     st.session_state[PICK_KEY] = wanted if wanted in options else options[0]
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
-dyad = pick.selectbox("Country pair", options, key=PICK_KEY,
-                      format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}")
+dyad = pick.selectbox(
+    "Country pair",
+    options,
+    key=PICK_KEY,
+    format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
+)
 st.query_params["dyad"] = dyad
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
@@ -64,17 +68,33 @@ def live_dyad() -> None:
 
     st.subheader("Alerts")
     if alerts:
-        st.dataframe(alerts_frame(alerts), hide_index=True, width="stretch", column_config=ALERT_COLUMN_CONFIG,
-                     column_order=["severity", "created", "rule", "observed", "expected", "reason", "status", "by"])
+        st.dataframe(
+            alerts_frame(alerts),
+            hide_index=True,
+            width="stretch",
+            column_config=ALERT_COLUMN_CONFIG,
+            column_order=["severity", "created", "rule", "observed", "expected", "reason", "status", "by"],
+        )
     else:
         st.caption("No alerts for this pair.")
 
     st.subheader("Recent articles")
     frame = articles_frame(events[:RECENT_ARTICLES])
     st.dataframe(
-        frame, hide_index=True, width="stretch",
-        column_order=["published", "title", "link", "event type", "quad class", "intensity", "source", "explanation",
-                      "url (not a web link)"],
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "published",
+            "title",
+            "link",
+            "event type",
+            "quad class",
+            "intensity",
+            "source",
+            "explanation",
+            "url (not a web link)",
+        ],
         column_config=ARTICLE_COLUMN_CONFIG,
     )
     for event in events[:5]:

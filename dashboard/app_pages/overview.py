@@ -8,8 +8,10 @@ from dashboard.data_access import get_view, key_figures, map_layers_data, pair_m
 from schemas.base import utc_now
 
 SEVERITY_TITLES = {
-    "critical": ":red[:material/crisis_alert:] Critical", "high": ":orange[:material/warning:] High",
-    "medium": ":yellow[:material/report:] Medium", "low": ":blue[:material/info:] Low",
+    "critical": ":red[:material/crisis_alert:] Critical",
+    "high": ":orange[:material/warning:] High",
+    "medium": ":yellow[:material/report:] Medium",
+    "low": ":blue[:material/info:] Low",
 }
 
 head, picker = st.columns([3, 2], vertical_alignment="bottom")
@@ -28,10 +30,15 @@ def live_overview() -> None:
     start, end = current_window(choice, custom)
     figures = key_figures(view, utc_now())
     cols = st.columns(6)
-    cols[0].metric("Events · last hour", f"{figures.events_1h:,}", _delta(figures.events_1h, figures.events_prev_1h),
-                   border=True)
-    cols[1].metric("Events · last 24 h", f"{figures.events_24h:,}",
-                   _delta(figures.events_24h, figures.events_prev_24h), border=True)
+    cols[0].metric(
+        "Events · last hour", f"{figures.events_1h:,}", _delta(figures.events_1h, figures.events_prev_1h), border=True
+    )
+    cols[1].metric(
+        "Events · last 24 h",
+        f"{figures.events_24h:,}",
+        _delta(figures.events_24h, figures.events_prev_24h),
+        border=True,
+    )
     for col, (severity, title) in zip(cols[2:], SEVERITY_TITLES.items(), strict=True):
         col.metric(f"{title} · open", figures.open_by_severity[severity], border=True)
 
@@ -43,12 +50,18 @@ def live_overview() -> None:
             st.caption("No dyad counts in this range yet.")
         else:
             picked = st.dataframe(
-                top, hide_index=True, width="stretch", key="overview.top", on_select="rerun",
-                selection_mode="single-row", column_order=["dyad", "countries", "events", "trend", "open alerts"],
+                top,
+                hide_index=True,
+                width="stretch",
+                key="overview.top",
+                on_select="rerun",
+                selection_mode="single-row",
+                column_order=["dyad", "countries", "events", "trend", "open alerts"],
                 column_config={
                     "dyad": st.column_config.TextColumn("dyad", width="small"),
-                    "events": st.column_config.ProgressColumn("events", format="%d",
-                                                              max_value=int(top["events"].max())),
+                    "events": st.column_config.ProgressColumn(
+                        "events", format="%d", max_value=int(top["events"].max())
+                    ),
                     "trend": st.column_config.LineChartColumn("trend", y_min=0),
                     "open alerts": st.column_config.NumberColumn("open alerts", format="%d"),
                 },

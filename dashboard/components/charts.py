@@ -9,8 +9,11 @@ import pydeck as pdk
 from dashboard.geo import land_polygons
 
 QUAD_COLORS = {
-    "verbal cooperation": "#7fc97f", "material cooperation": "#1b9e77",
-    "verbal conflict": "#fdae61", "material conflict": "#d7191c", "none": "#9e9e9e",
+    "verbal cooperation": "#7fc97f",
+    "material cooperation": "#1b9e77",
+    "verbal conflict": "#fdae61",
+    "material conflict": "#d7191c",
+    "none": "#9e9e9e",
 }
 
 
@@ -25,8 +28,11 @@ def pair_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     cells = base.mark_rect(cornerRadius=2, stroke="#0e1117", strokeWidth=1).encode(
         color=alt.condition(
             "datum.events > 0",
-            alt.Color("events:Q", scale=alt.Scale(scheme="orangered", type="sqrt"),
-                      legend=alt.Legend(title="events", tickMinStep=1, format="d")),
+            alt.Color(
+                "events:Q",
+                scale=alt.Scale(scheme="orangered", type="sqrt"),
+                legend=alt.Legend(title="events", tickMinStep=1, format="d"),
+            ),
             alt.value("#1f2430"),
         )
     )
@@ -41,15 +47,39 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
     """Arcs between the countries of active dyads over a shipped land outline: no map tiles needed."""
     land = pd.DataFrame({"polygon": land_polygons()})
     layers = [
-        pdk.Layer("PolygonLayer", land, get_polygon="polygon", get_fill_color=[44, 52, 68], stroked=False,
-                  pickable=False),
-        pdk.Layer("ArcLayer", arcs, get_source_position=["from_lon", "from_lat"],
-                  get_target_position=["to_lon", "to_lat"], get_source_color=[255, 140, 0, 220],
-                  get_target_color=[230, 40, 70, 220], get_width="width", pickable=True, get_height=0.5),
-        pdk.Layer("ScatterplotLayer", points, get_position=["lon", "lat"], get_radius=60_000,
-                  radius_min_pixels=3, get_fill_color=[255, 255, 255, 230], pickable=False),
-        pdk.Layer("TextLayer", points, get_position=["lon", "lat"], get_text="code", get_size=13,
-                  get_color=[235, 235, 235], get_pixel_offset=[0, -14], font_weight=600),
+        pdk.Layer(
+            "PolygonLayer", land, get_polygon="polygon", get_fill_color=[44, 52, 68], stroked=False, pickable=False
+        ),
+        pdk.Layer(
+            "ArcLayer",
+            arcs,
+            get_source_position=["from_lon", "from_lat"],
+            get_target_position=["to_lon", "to_lat"],
+            get_source_color=[255, 140, 0, 220],
+            get_target_color=[230, 40, 70, 220],
+            get_width="width",
+            pickable=True,
+            get_height=0.5,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            points,
+            get_position=["lon", "lat"],
+            get_radius=60_000,
+            radius_min_pixels=3,
+            get_fill_color=[255, 255, 255, 230],
+            pickable=False,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            points,
+            get_position=["lon", "lat"],
+            get_text="code",
+            get_size=13,
+            get_color=[235, 235, 235],
+            get_pixel_offset=[0, -14],
+            font_weight=600,
+        ),
     ]
     return pdk.Deck(
         layers=layers,
@@ -62,19 +92,28 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
 
 def stacked_bars(frame: pd.DataFrame, category: str, colors: dict[str, str] | None = None) -> alt.Chart:
     scale = alt.Scale(domain=list(colors), range=list(colors.values())) if colors else alt.Scale(scheme="tableau20")
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("window:T", title=None),
-        y=alt.Y("sum(events):Q", title="events"),
-        color=alt.Color(f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
-        tooltip=["window:T", f"{category}:N", "sum(events):Q"],
-    ).properties(height=260)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("window:T", title=None),
+            y=alt.Y("sum(events):Q", title="events"),
+            color=alt.Color(f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
+            tooltip=["window:T", f"{category}:N", "sum(events):Q"],
+        )
+        .properties(height=260)
+    )
 
 
 def intensity_line(frame: pd.DataFrame) -> alt.Chart:
-    line = alt.Chart(frame).mark_line(point=True, color="#f46036").encode(
-        x=alt.X("window:T", title=None),
-        y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity (−10 … +10)"),
-        tooltip=["window:T", "mean intensity:Q", "events:Q"],
+    line = (
+        alt.Chart(frame)
+        .mark_line(point=True, color="#f46036")
+        .encode(
+            x=alt.X("window:T", title=None),
+            y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity (−10 … +10)"),
+            tooltip=["window:T", "mean intensity:Q", "events:Q"],
+        )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[4, 4]).encode(y="y:Q")
     return (zero + line).properties(height=220)

@@ -8,17 +8,23 @@ from dashboard.data_access import SEVERITY_COLOR
 from dashboard.live_view import SEVERITY_ORDER
 from schemas import AckStatus
 
-STATUS_COLOR = {AckStatus.OPEN.value: "#d7263d", AckStatus.ACKNOWLEDGED.value: "#f2c14e",
-                AckStatus.RESOLVED.value: "#3bb273"}
+STATUS_COLOR = {
+    AckStatus.OPEN.value: "#d7263d",
+    AckStatus.ACKNOWLEDGED.value: "#f2c14e",
+    AckStatus.RESOLVED.value: "#3bb273",
+}
 
 ALERT_COLUMN_CONFIG = {
     "severity": st.column_config.MultiselectColumn(
-        "severity", options=SEVERITY_ORDER, color=[SEVERITY_COLOR[s] for s in SEVERITY_ORDER], width="small"),
+        "severity", options=SEVERITY_ORDER, color=[SEVERITY_COLOR[s] for s in SEVERITY_ORDER], width="small"
+    ),
     "status": st.column_config.MultiselectColumn(
-        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=120),
+        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=120
+    ),
     "created": st.column_config.DatetimeColumn("created", format="DD MMM HH:mm:ss", width=130),
-    "window": st.column_config.DatetimeColumn("window", format="DD MMM HH:mm", width=110,
-                                              help="Start of the time window the alert is about (event time)"),
+    "window": st.column_config.DatetimeColumn(
+        "window", format="DD MMM HH:mm", width=110, help="Start of the time window the alert is about (event time)"
+    ),
     "rule": st.column_config.TextColumn("rule", width=150),
     "when": st.column_config.DatetimeColumn("when", format="DD MMM HH:mm"),
     "reason": st.column_config.TextColumn("reason", width="large"),

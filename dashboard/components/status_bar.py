@@ -25,8 +25,10 @@ def new_alert_toasts(view: LiveView, seen: int | None) -> tuple[list[str], int]:
         return [], current
     cutoff = utc_now() - TOAST_MAX_AGE
     fresh = [
-        row for row in view.alerts_after(seen)
-        if row.alert.severity.value in TOAST_SEVERITIES and row.status is AckStatus.OPEN
+        row
+        for row in view.alerts_after(seen)
+        if row.alert.severity.value in TOAST_SEVERITIES
+        and row.status is AckStatus.OPEN
         and row.alert.created_at >= cutoff
     ]
     # A burst gets one toast for its most severe alert and one summary, not a wall of toasts over the page.

@@ -15,9 +15,16 @@ def time_range_selector(key: str = "time_range", default: str = "24 h") -> tuple
 
     'all' spans everything in the view: archive replays (GDELT files, dated pages) carry old event times.
     """
-    choice = st.segmented_control(
-        "Time range", [*RANGES, ALL, CUSTOM], default=default, key=key, required=True,
-    ) or default
+    choice = (
+        st.segmented_control(
+            "Time range",
+            [*RANGES, ALL, CUSTOM],
+            default=default,
+            key=key,
+            required=True,
+        )
+        or default
+    )
     custom = None
     if choice == CUSTOM:
         today = utc_now().date()

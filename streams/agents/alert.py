@@ -27,9 +27,7 @@ class AlertStep:
         self._cache: OrderedDict[tuple[int, str], DyadAlertState] = OrderedDict()
         pipeline.partition_state.append(self)
 
-    async def on_count(
-        self, agent: str, count: DyadWindowCount, *, partition: int, offsets: Collection[int]
-    ) -> None:
+    async def on_count(self, agent: str, count: DyadWindowCount, *, partition: int, offsets: Collection[int]) -> None:
         """Evaluate the rules on ``count``, which the input records at ``offsets`` of ``partition`` produced.
 
         The offsets let the engine recognise a replayed trigger after a crash and publish its alert again.

@@ -34,7 +34,11 @@ def classify_article(classifier: Classifier, article: RawArticle) -> ClassifiedE
     """Run the classifier core; any failure of it on this article becomes a dead letter, not a crash."""
     try:
         return classifier.classify(
-            article.title, article.text, article_id=article.id, source=article.source, url=article.url,
+            article.title,
+            article.text,
+            article_id=article.id,
+            source=article.source,
+            url=article.url,
             published_at=article.published_at,
         )
     except Exception as exc:

@@ -52,7 +52,8 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
             raise Rejected("future_timestamp", f"published_at {record.published_at.isoformat()} is in the future")
         if end.timestamp() + retention_s <= windows.watermark(partition):
             raise Rejected(
-                "late", f"the window ending {end.isoformat()} is older than the {settings.window_retention_days}-day "
+                "late",
+                f"the window ending {end.isoformat()} is older than the {settings.window_retention_days}-day "
                 "retention behind the newest event on this partition",
             )
 
@@ -74,8 +75,9 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
                 if window is None:
                     stored = windows.get(key)
                     state = WindowTally.from_dict(stored) if stored else None
-                    window = touched[key] = Touched(state or WindowTally.empty(record.dyad, bounds, partition),
-                                                    item.anchor)
+                    window = touched[key] = Touched(
+                        state or WindowTally.empty(record.dyad, bounds, partition), item.anchor
+                    )
             # Counted once per article even when replayed; stored and published anyway, so the changelog and
             # dyad-counts catch up with a local store that was ahead of them when the worker died.
             window.tally.add(record)

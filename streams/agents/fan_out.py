@@ -18,9 +18,17 @@ def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
             continue
         out.append(
             DyadEvent(
-                dyad=link.dyad, article_id=event.article_id, source=link.source, target=link.target,
-                event_type=event.event_type, quad_class=event.quad_class, topics=event.topics[:16],
-                intensity=event.intensity, weight=link.weight, primary=not out, published_at=event.published_at,
+                dyad=link.dyad,
+                article_id=event.article_id,
+                source=link.source,
+                target=link.target,
+                event_type=event.event_type,
+                quad_class=event.quad_class,
+                topics=event.topics[:16],
+                intensity=event.intensity,
+                weight=link.weight,
+                primary=not out,
+                published_at=event.published_at,
             )
         )
     return out

@@ -73,8 +73,9 @@ class GapFiller:
             async with self._lock:
                 return await self._missing(message)
         except Exception:
-            log.exception("could not check for skipped records", extra={"topic": message.topic,
-                                                                        "partition": message.partition})
+            log.exception(
+                "could not check for skipped records", extra={"topic": message.topic, "partition": message.partition}
+            )
             return []
 
     async def _missing(self, message: Any) -> list[RefetchedEvent]:
@@ -89,8 +90,13 @@ class GapFiller:
         if records:
             log.warning(
                 "re-reading records the stream skipped",
-                extra={"topic": key[0], "partition": key[1], "from": expected, "to": message.offset,
-                       "records": len(records)},
+                extra={
+                    "topic": key[0],
+                    "partition": key[1],
+                    "from": expected,
+                    "to": message.offset,
+                    "records": len(records),
+                },
             )
         return records
 
@@ -98,7 +104,9 @@ class GapFiller:
         """Where this run should have started: the group's committed offset, else the log start."""
         if self._offsets is None:
             self._offsets = AIOKafkaConsumer(
-                **self.settings.kafka_client_options(), group_id=self.group_id, enable_auto_commit=False,
+                **self.settings.kafka_client_options(),
+                group_id=self.group_id,
+                enable_auto_commit=False,
                 client_id="dyadwatch-gap-check",
             )
             await self._offsets.start()
@@ -110,8 +118,11 @@ class GapFiller:
     async def _read(self, tp: TopicPartition, start: int, end: int) -> list[RefetchedEvent]:
         if self._reader is None:
             self._reader = AIOKafkaConsumer(
-                **self.settings.kafka_client_options(), group_id=None, enable_auto_commit=False,
-                isolation_level="read_committed", client_id="dyadwatch-gap-reader",
+                **self.settings.kafka_client_options(),
+                group_id=None,
+                enable_auto_commit=False,
+                isolation_level="read_committed",
+                client_id="dyadwatch-gap-reader",
             )
             await self._reader.start()
         self._reader.assign([tp])
@@ -122,7 +133,8 @@ class GapFiller:
             records = batch.get(tp, [])
             out.extend(
                 RefetchedEvent(Refetched(tp.topic, tp.partition, r.offset, r.timestamp / 1000.0, r.key, r.value))
-                for r in records if r.offset < end
+                for r in records
+                if r.offset < end
             )
             if not records and await self._reader.position(tp) >= (await self._reader.end_offsets([tp]))[tp]:
                 break

@@ -111,8 +111,14 @@ class Pipeline:
         )
         log.warning(
             "dead letter",
-            extra={"agent": agent, "error_kind": rejected.kind, "topic": message.topic,
-                   "partition": message.partition, "offset": message.offset, "reason": rejected.reason[:300]},
+            extra={
+                "agent": agent,
+                "error_kind": rejected.kind,
+                "topic": message.topic,
+                "partition": message.partition,
+                "offset": message.offset,
+                "reason": rejected.reason[:300],
+            },
         )
         key = message.key.decode(errors="replace") if message.key else None
         await self.send(agent, "deadletter", key, letter)
@@ -190,8 +196,9 @@ async def run_stage(
             await handle(items)
         except Exception as exc:
             log.exception("batch failed", extra={"agent": agent, "records": len(items)})
-            rejected = Rejected("agent_error", f"the {agent} agent failed on this record's batch: "
-                                               f"{type(exc).__name__}: {exc}")
+            rejected = Rejected(
+                "agent_error", f"the {agent} agent failed on this record's batch: {type(exc).__name__}: {exc}"
+            )
             for item in items:
                 await pipeline.reject(agent, item.event, rejected)
 

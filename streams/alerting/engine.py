@@ -136,7 +136,8 @@ def _spike(rule: SpikeRule, state: DyadAlertState, count: DyadWindowCount, windo
     if p > rule.max_p_value:
         return None
     return Finding(
-        count.count, round(expected, 4),
+        count.count,
+        round(expected, 4),
         f"{count.dyad} has {count.count} articles in this window against a usual {expected:.2f} per window "
         f"over the last {rule.baseline_windows} windows (Poisson tail p = {p:.2g}).",
     )
@@ -148,7 +149,8 @@ def _first_seen(rule: FirstSeenRule, state: DyadAlertState, count: DyadWindowCou
     if any(since <= s < start for s in state.history):
         return None
     return Finding(
-        count.count, 0.0,
+        count.count,
+        0.0,
         f"{count.dyad} appears with {count.count} articles and had no coverage in the previous "
         f"{rule.horizon_days:g} days.",
     )
@@ -158,7 +160,8 @@ def _escalation(rule: EscalationRule, count: DyadWindowCount) -> Finding | None:
     if count.mean_intensity > rule.max_mean_intensity:
         return None
     return Finding(
-        count.mean_intensity, rule.max_mean_intensity,
+        count.mean_intensity,
+        rule.max_mean_intensity,
         f"{count.dyad}'s mean intensity fell to {count.mean_intensity:+.1f} over {count.count} articles, "
         f"at or below the escalation threshold {rule.max_mean_intensity:+.1f}.",
     )

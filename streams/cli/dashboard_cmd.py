@@ -17,10 +17,20 @@ APP_PATH = PROJECT_ROOT / "dashboard" / "app.py"
 def streamlit_argv(port: int, address: str = "127.0.0.1") -> list[str]:
     """``streamlit run`` for the dashboard: loopback by default, no browser, no file watcher, dark watch-floor theme."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
-        "--server.headless=true", f"--server.address={address}", f"--server.port={port}",
-        "--server.fileWatcherType=none", "--server.runOnSave=false", "--browser.gatherUsageStats=false",
-        "--client.toolbarMode=minimal", "--theme.base=dark", "--theme.primaryColor=#f46036",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
+        "--server.headless=true",
+        f"--server.address={address}",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+        "--server.runOnSave=false",
+        "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=minimal",
+        "--theme.base=dark",
+        "--theme.primaryColor=#f46036",
     ]
 
 

@@ -90,8 +90,16 @@ def file_cmd(
     settings, pace = settings_for(bootstrap), _rate(rate)
     stats = _run(
         lambda stop: replay_file(
-            settings, path, fmt=fmt, mapping=columns, source=source, rate=pace, follow=follow,  # type: ignore[arg-type]
-            dry_run=dry_run, show_progress=progress, stop=stop,
+            settings,
+            path,
+            fmt=fmt,
+            mapping=columns,
+            source=source,
+            rate=pace,
+            follow=follow,  # type: ignore[arg-type]
+            dry_run=dry_run,
+            show_progress=progress,
+            stop=stop,
         )
     )
     _summary(stats)
@@ -112,7 +120,12 @@ def rss_cmd(
     settings = settings_for(bootstrap)
     store = _run(
         lambda stop: run_rss(
-            settings, urls, interval=interval, once=once, dry_run=dry_run, stop=stop,
+            settings,
+            urls,
+            interval=interval,
+            once=once,
+            dry_run=dry_run,
+            stop=stop,
             report=None if once else lambda s: console.print(health_table(s)),
         )
     )
@@ -133,8 +146,9 @@ def gdelt_cmd(
     from streams.sources.gdelt import ingest_gdelt
 
     settings = settings_for(bootstrap)
-    _summary(_run(lambda stop: ingest_gdelt(settings, location, interval=interval, once=once, dry_run=dry_run,
-                                            stop=stop)))
+    _summary(
+        _run(lambda stop: ingest_gdelt(settings, location, interval=interval, once=once, dry_run=dry_run, stop=stop))
+    )
 
 
 @app.command("page")
@@ -166,8 +180,11 @@ def serve_cmd(
 
     settings = settings_for(bootstrap)
     typer.echo(f"listening on http://{host}:{port}/articles (Ctrl-C to stop)", err=True)
-    _run(lambda stop: serve_push(settings, host=host, port=port, token=token, max_body_bytes=max_body_bytes,
-                                 dry_run=dry_run, stop=stop))
+    _run(
+        lambda stop: serve_push(
+            settings, host=host, port=port, token=token, max_body_bytes=max_body_bytes, dry_run=dry_run, stop=stop
+        )
+    )
 
 
 @app.command("demo")
@@ -183,5 +200,6 @@ def demo_cmd(
     from streams.sources.demo import run_demo_feed
 
     settings, pace = settings_for(bootstrap), _rate(rate)
-    _summary(_run(lambda stop: run_demo_feed(settings, rate=pace, duration=duration, seed=seed, dry_run=dry_run,
-                                             stop=stop)))
+    _summary(
+        _run(lambda stop: run_demo_feed(settings, rate=pace, duration=duration, seed=seed, dry_run=dry_run, stop=stop))
+    )

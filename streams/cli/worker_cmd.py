@@ -106,11 +106,19 @@ def _run(settings: Settings, rule_set, log_level: str) -> None:
     asyncio.run(ensure_changelogs(settings, sorted(app.tables.changelog_topics)))
     log.info(
         "worker starting",
-        extra={"bootstrap": settings.bootstrap_servers, "prefix": settings.topic_prefix, "rules": len(rule_set.rules),
-               "web_port": settings.worker_web_port, "data_dir": str(settings.data_dir)},
+        extra={
+            "bootstrap": settings.bootstrap_servers,
+            "prefix": settings.topic_prefix,
+            "rules": len(rule_set.rules),
+            "web_port": settings.worker_web_port,
+            "data_dir": str(settings.data_dir),
+        },
     )
     runner = faust.Worker(
-        app, loglevel=log_level, logging_config=logging_config(log_level), redirect_stdouts=False,
+        app,
+        loglevel=log_level,
+        logging_config=logging_config(log_level),
+        redirect_stdouts=False,
         workdir=settings.data_dir,
     )
     # Faust's terminal spinner sets the root logger to DEBUG, so every debug call of Faust and aiokafka (several

@@ -74,8 +74,12 @@ def load_world(path: Path = DATA_DIR / "demo_feed.yaml") -> DemoWorld:
     )
     backfill = data.get("backfill", {})
     return DemoWorld(
-        data["countries"], pairs, data["events"], bursts,
-        float(backfill.get("hours", 0)), float(backfill.get("articles_per_hour", 0)),
+        data["countries"],
+        pairs,
+        data["events"],
+        bursts,
+        float(backfill.get("hours", 0)),
+        float(backfill.get("articles_per_hour", 0)),
     )
 
 
@@ -100,8 +104,12 @@ class DemoWriter:
         a, b = (pair.b, pair.a) if event.get("symmetric") and self.rng.random() < 0.5 else (pair.a, pair.b)
         ca, cb = self.world.countries[a], self.world.countries[b]
         values = {
-            "a": ca["name"], "a_adj": ca["adj"], "a_cap": ca["cap"],
-            "b": cb["name"], "b_adj": cb["adj"], "b_cap": cb["cap"],
+            "a": ca["name"],
+            "a_adj": ca["adj"],
+            "a_cap": ca["cap"],
+            "b": cb["name"],
+            "b_adj": cb["adj"],
+            "b_cap": cb["cap"],
             "item": self.rng.choice(event["items"]),
             "day": published_at.strftime("%A"),
             "n": str(self.rng.randint(3, 40)),
@@ -116,8 +124,14 @@ class DemoWriter:
             text=self._fill(self.rng.choice(event["texts"]), values),
             published_at=published_at,
             language="en",
-            metadata={"synthetic": True, "demo_phase": phase, "demo_event": kind, "demo_dyad": make_dyad(a, b),
-                      "demo_actor": a, "demo_target": b},
+            metadata={
+                "synthetic": True,
+                "demo_phase": phase,
+                "demo_event": kind,
+                "demo_dyad": make_dyad(a, b),
+                "demo_actor": a,
+                "demo_target": b,
+            },
         )
 
 
@@ -132,8 +146,12 @@ def seed_stories(now: datetime) -> list[RawArticle]:
     """The seed page's four real stories, re-dated to ``now`` so they show in the live view (original date kept)."""
     stories = page_articles(seed_page_path().read_bytes(), source="page:news_page.txt")
     return [
-        s.model_copy(update={"published_at": now, "metadata": {**s.metadata, "demo_phase": "seed",
-                                                               "original_published_at": s.published_at.isoformat()}})
+        s.model_copy(
+            update={
+                "published_at": now,
+                "metadata": {**s.metadata, "demo_phase": "seed", "original_published_at": s.published_at.isoformat()},
+            }
+        )
         for s in stories
     ]
 

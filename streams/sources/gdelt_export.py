@@ -162,13 +162,15 @@ def export_articles(lines: Iterable[str], *, export_name: str) -> list[RawArticl
     groups: dict[str, _UrlGroup] = {}
     for number, row in export_rows(lines):
         if len(row) != COLUMNS:
-            log_rejected(SOURCE, f"row has {len(row)} columns, GDELT 2.0 exports have {COLUMNS}", export=export_name,
-                         line=number)
+            log_rejected(
+                SOURCE, f"row has {len(row)} columns, GDELT 2.0 exports have {COLUMNS}", export=export_name, line=number
+            )
             continue
         url = http_url(row[SOURCEURL])
         if url is None:
-            log_rejected(SOURCE, f"SOURCEURL is not an http(s) URL: {row[SOURCEURL][:100]!r}", export=export_name,
-                         line=number)
+            log_rejected(
+                SOURCE, f"SOURCEURL is not an http(s) URL: {row[SOURCEURL][:100]!r}", export=export_name, line=number
+            )
             continue
         group = groups.setdefault(url, _UrlGroup(url, row[DATEADDED]))
         if len(group.events) < MAX_EVENTS_PER_ARTICLE:

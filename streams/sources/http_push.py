@@ -61,8 +61,13 @@ class PushedArticle(BaseModel):
         if self.url is not None and not self.url.lower().startswith(("http://", "https://")):
             raise Rejected("url: must be an http(s) URL")
         return make_article(
-            source=self.source, title=self.title, text=self.text, url=self.url, published_at=self.published_at,
-            language=self.language, metadata=self.metadata,
+            source=self.source,
+            title=self.title,
+            text=self.text,
+            url=self.url,
+            published_at=self.published_at,
+            language=self.language,
+            metadata=self.metadata,
         )
 
 
@@ -91,8 +96,9 @@ def _authorised(request: web.Request, token: str | None) -> bool:
 async def post_articles(request: web.Request) -> web.Response:
     state = request.app[STATE_KEY]
     if not _authorised(request, state.token):
-        return web.json_response({"error": "missing or wrong bearer token"}, status=401,
-                                 headers={"WWW-Authenticate": "Bearer"})
+        return web.json_response(
+            {"error": "missing or wrong bearer token"}, status=401, headers={"WWW-Authenticate": "Bearer"}
+        )
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:

@@ -27,14 +27,50 @@ BlockKind = Literal["heading", "text", "caption"]
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "'", "’", ")")
 _HEADLINE_BAD_END = (".", ",", ";", ":", "…")
 _SMALL_WORDS = frozenset(
-    ("a", "an", "the", "and", "or", "but", "nor", "of", "to", "in", "on", "at", "for", "as", "by", "with", "from",
-     "into", "onto", "vs", "via", "per", "than", "up", "out", "off", "over")
+    (
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "as",
+        "by",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "vs",
+        "via",
+        "per",
+        "than",
+        "up",
+        "out",
+        "off",
+        "over",
+    )
 )
 _MAX_HEADLINE_WORDS = 30
 _MAX_CAPTION_WORDS = 14
 _DATE_FORMATS = (
-    "%A, %B %d, %Y", "%B %d, %Y", "%A, %d %B %Y", "%d %B %Y", "%A %d %B %Y", "%b %d, %Y", "%d %b %Y", "%Y-%m-%d",
-    "%A, %B %d, %Y %H:%M", "%B %d, %Y %H:%M", "%Y-%m-%d %H:%M",
+    "%A, %B %d, %Y",
+    "%B %d, %Y",
+    "%A, %d %B %Y",
+    "%d %B %Y",
+    "%A %d %B %Y",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%Y-%m-%d",
+    "%A, %B %d, %Y %H:%M",
+    "%B %d, %Y %H:%M",
+    "%Y-%m-%d %H:%M",
 )
 
 

@@ -21,8 +21,14 @@ from streams.settings import PROJECT_ROOT, Settings
 DYADWATCH = PROJECT_ROOT / ".venv" / "bin" / "dyadwatch"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_ROOT / "tests" / "e2e" / "screenshots"
 T = TypeVar("T")
@@ -52,7 +58,10 @@ class DashboardProcess:
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(DYADWATCH), "dashboard", "--port", str(self.port), "--bootstrap", self.settings.bootstrap_servers],
-                env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

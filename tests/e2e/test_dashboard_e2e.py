@@ -47,9 +47,17 @@ def stack(kafka_settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, 
 
 def ingest_seed_page(settings: Settings, shared: Path) -> None:
     subprocess.run(
-        [str(DYADWATCH), "ingest", "page", str(shared / "seed" / "news_page.txt"),
-         "--bootstrap", settings.bootstrap_servers],
-        env={**os.environ, "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix}, check=True, timeout=120,
+        [
+            str(DYADWATCH),
+            "ingest",
+            "page",
+            str(shared / "seed" / "news_page.txt"),
+            "--bootstrap",
+            settings.bootstrap_servers,
+        ],
+        env={**os.environ, "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix},
+        check=True,
+        timeout=120,
         capture_output=True,
     )
 
@@ -59,10 +67,17 @@ async def produce_hostile(settings: Settings) -> None:
     itself strips markup from titles, and the articles topic refuses non-http URLs)."""
     now = utc_now()
     hostile = [
-        make_event("rogue-script", "PRK-RUS", now, EventType.THREATEN, title=HOSTILE_TITLE,
-                   url="javascript:window.__pwned=1"),
-        make_event("rogue-link", "PRK-RUS", now, EventType.AGREE, title=HOSTILE_LINK_TITLE,
-                   url="data:text/html,<script>window.__pwned=1</script>"),
+        make_event(
+            "rogue-script", "PRK-RUS", now, EventType.THREATEN, title=HOSTILE_TITLE, url="javascript:window.__pwned=1"
+        ),
+        make_event(
+            "rogue-link",
+            "PRK-RUS",
+            now,
+            EventType.AGREE,
+            title=HOSTILE_LINK_TITLE,
+            url="data:text/html,<script>window.__pwned=1</script>",
+        ),
     ]
     producer = make_producer(settings)
     await producer.start()

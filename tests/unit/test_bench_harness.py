@@ -14,15 +14,31 @@ RESULTS = {
     "machine": {"cores": "2", "python": "3.11", "kafka": "4.1.1"},
     "started": "2026-01-01 00:00 UTC",
     "command": "python -m bench.run --articles 10",
-    "throughput": {"articles": 10, "workers": 1, "passthrough_articles_per_s": 5000.0,
-                   "passthrough_articles_per_cpu_s": 9000.0, "pipeline_articles_per_s": 2500.0,
-                   "pipeline_articles_per_cpu_s": 3000.0, "startup_s": 4.0, "worker_rss_mb": 150.0},
+    "throughput": {
+        "articles": 10,
+        "workers": 1,
+        "passthrough_articles_per_s": 5000.0,
+        "passthrough_articles_per_cpu_s": 9000.0,
+        "pipeline_articles_per_s": 2500.0,
+        "pipeline_articles_per_cpu_s": 3000.0,
+        "startup_s": 4.0,
+        "worker_rss_mb": 150.0,
+    },
     "scaleout": {"articles": 10, "workers": 2, "pipeline_articles_per_s": 4000.0},
-    "latency": {"rate_target": 500.0, "rate_achieved": 499.0, "articles": 10,
-                "count": percentiles([100.0, 200.0, 300.0, 400.0]), "alert": percentiles([150.0, 250.0])},
-    "memory": {"articles": 1_000_000, "rss_samples": [[500_000, 180.0], [1_000_000, 190.0]],
-               "worker_rss_mb_at_end": 190.0, "untrimmed_rss_samples": [[500_000, 200.0], [1_000_000, 250.0]],
-               "untrimmed_rss_mb_at_end": 250.0},
+    "latency": {
+        "rate_target": 500.0,
+        "rate_achieved": 499.0,
+        "articles": 10,
+        "count": percentiles([100.0, 200.0, 300.0, 400.0]),
+        "alert": percentiles([150.0, 250.0]),
+    },
+    "memory": {
+        "articles": 1_000_000,
+        "rss_samples": [[500_000, 180.0], [1_000_000, 190.0]],
+        "worker_rss_mb_at_end": 190.0,
+        "untrimmed_rss_samples": [[500_000, 200.0], [1_000_000, 250.0]],
+        "untrimmed_rss_mb_at_end": 250.0,
+    },
     "classifier": {"classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0},
 }
 
@@ -30,11 +46,23 @@ RESULTS = {
 def test_write_report_produces_markdown_json_and_chart(tmp_path):
     write_report(RESULTS, tmp_path)
     flat = json.loads((tmp_path / "benchmarks.json").read_text())
-    assert {k: flat[k] for k in ("pipeline_articles_per_s", "passthrough_articles_per_s", "latency_p99_ms",
-                                 "worker_rss_mb_at_1m", "classifier_articles_per_s", "geotext_articles_per_s")} == {
-        "pipeline_articles_per_s": 2500.0, "passthrough_articles_per_s": 5000.0,
-        "latency_p99_ms": round(RESULTS["latency"]["count"]["p99"], 1), "worker_rss_mb_at_1m": 190.0,
-        "classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0,
+    assert {
+        k: flat[k]
+        for k in (
+            "pipeline_articles_per_s",
+            "passthrough_articles_per_s",
+            "latency_p99_ms",
+            "worker_rss_mb_at_1m",
+            "classifier_articles_per_s",
+            "geotext_articles_per_s",
+        )
+    } == {
+        "pipeline_articles_per_s": 2500.0,
+        "passthrough_articles_per_s": 5000.0,
+        "latency_p99_ms": round(RESULTS["latency"]["count"]["p99"], 1),
+        "worker_rss_mb_at_1m": 190.0,
+        "classifier_articles_per_s": 3000.0,
+        "geotext_articles_per_s": 1000.0,
     }
     md = (tmp_path / "benchmarks.md").read_text()
     assert "python -m bench.run --articles 10" in md and "2,500.0/s" in md and "0.50" in md
@@ -68,8 +96,12 @@ def test_sections_reused_from_an_earlier_run_are_named_with_that_run(tmp_path):
 
     results = {k: RESULTS[k] for k in ("machine", "started", "command", "throughput", "latency")}
     results["latency_context"] = {**RESULTS["latency"], "rate_target": 200.0}
-    earlier = {"started": "2025-12-31 20:00 UTC", "command": "python -m bench.run --skip throughput",
-               "memory": RESULTS["memory"], "throughput": {"pipeline_articles_per_s": 1.0}}
+    earlier = {
+        "started": "2025-12-31 20:00 UTC",
+        "command": "python -m bench.run --skip throughput",
+        "memory": RESULTS["memory"],
+        "throughput": {"pipeline_articles_per_s": 1.0},
+    }
     reuse(results, earlier, ["memory", "classifier"])
     assert results["memory"] == RESULTS["memory"] and results["throughput"] == RESULTS["throughput"]
     write_report(results, tmp_path)
@@ -96,8 +128,13 @@ def test_worker_profile_groups_py_spy_stacks_by_stage(tmp_path):
     )
     assert shares(raw) == {"classifier": 60.0, "Kafka fetch + Faust dispatch": 30.0, "idle (event loop waiting)": 10.0}
     results = {k: RESULTS[k] for k in ("machine", "started", "command")}
-    results["profile"] = {"articles": 900, "seconds": 60.0, "articles_per_s": 15.0, "articles_per_cpu_s": 20.0,
-                          "shares_pct": shares(raw)}
+    results["profile"] = {
+        "articles": 900,
+        "seconds": 60.0,
+        "articles_per_s": 15.0,
+        "articles_per_cpu_s": 20.0,
+        "shares_pct": shares(raw),
+    }
     write_report(results, tmp_path)
     assert "| classifier | 60.0 % |" in (tmp_path / "benchmarks.md").read_text()
 
@@ -107,12 +144,23 @@ def test_runs_made_side_by_side_merge_into_one_report(tmp_path, monkeypatch):
 
     main_run, memory_run = tmp_path / "main", tmp_path / "memory"
     write_report({k: v for k, v in RESULTS.items() if k != "memory"}, main_run)
-    write_report({**{k: RESULTS[k] for k in ("machine", "command", "memory")}, "started": "2026-01-01 01:00 UTC"},
-                 memory_run)
-    monkeypatch.setattr("sys.argv", ["report", str(main_run / "benchmarks.json"), str(memory_run / "benchmarks.json"),
-                                     "--out", str(tmp_path / "docs")])
+    write_report(
+        {**{k: RESULTS[k] for k in ("machine", "command", "memory")}, "started": "2026-01-01 01:00 UTC"}, memory_run
+    )
+    monkeypatch.setattr(
+        "sys.argv",
+        [
+            "report",
+            str(main_run / "benchmarks.json"),
+            str(memory_run / "benchmarks.json"),
+            "--out",
+            str(tmp_path / "docs"),
+        ],
+    )
     report.main()
     flat = json.loads((tmp_path / "docs" / "benchmarks.json").read_text())
     assert flat["worker_rss_mb_at_1m"] == 190.0 and flat["pipeline_articles_per_s"] == 2500.0
-    assert "The **memory** figures come from the run started 2026-01-01 01:00 UTC" in (
-        tmp_path / "docs" / "benchmarks.md").read_text()
+    assert (
+        "The **memory** figures come from the run started 2026-01-01 01:00 UTC"
+        in (tmp_path / "docs" / "benchmarks.md").read_text()
+    )

@@ -90,8 +90,9 @@ async def _events_at(settings: Settings, stamped: dict[str, int]) -> None:
     try:
         for article_id, ts_ms in stamped.items():
             event = make_event(article_id, "PRK-RUS", utc_now())
-            await producer.send_and_wait(settings.topic("events"), event.to_bytes(), key=article_id.encode(),
-                                         timestamp_ms=ts_ms)
+            await producer.send_and_wait(
+                settings.topic("events"), event.to_bytes(), key=article_id.encode(), timestamp_ms=ts_ms
+            )
     finally:
         await producer.stop()
 
@@ -140,8 +141,9 @@ def test_reconnects_by_itself_after_the_broker_comes_back(tmp_path, feeds):
     from streams.kafka_admin import ensure_topics
     from streams.settings import PROJECT_ROOT
 
-    broker = EmbeddedBroker(tmp_path / "kafka", jar_cache_root=PROJECT_ROOT / "var",
-                            kafka_version=Settings().kafka_version, heap="512m")
+    broker = EmbeddedBroker(
+        tmp_path / "kafka", jar_cache_root=PROJECT_ROOT / "var", kafka_version=Settings().kafka_version, heap="512m"
+    )
     port = free_port()
     try:
         settings = Settings(bootstrap_servers=broker.start(port, timeout=120).bootstrap, topic_prefix="rc")

@@ -25,7 +25,8 @@ def alert_problems(alerts: list[Alert], counts: dict[str, DyadWindowCount], rule
         ordered = sorted(starts)
         problems += [
             f"{rule} {dyad}: alerts {a} and {b} within the cooldown"
-            for a, b in itertools.pairwise(ordered) if b - a < cooldown[rule]
+            for a, b in itertools.pairwise(ordered)
+            if b - a < cooldown[rule]
         ]
 
     for rule in rules.rules:

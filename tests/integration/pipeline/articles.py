@@ -14,9 +14,20 @@ from streams.classifier import get_classifier
 from streams.windows import window_bounds
 
 COUNTRIES = {
-    "Russia": "Moscow", "North Korea": "Pyongyang", "China": "Beijing", "South Korea": "Seoul",
-    "Japan": "Tokyo", "Iran": "Tehran", "Israel": "Jerusalem", "Ukraine": "Kyiv", "India": "New Delhi",
-    "Pakistan": "Islamabad", "France": "Paris", "Germany": "Berlin", "Brazil": "Brasilia", "Egypt": "Cairo",
+    "Russia": "Moscow",
+    "North Korea": "Pyongyang",
+    "China": "Beijing",
+    "South Korea": "Seoul",
+    "Japan": "Tokyo",
+    "Iran": "Tehran",
+    "Israel": "Jerusalem",
+    "Ukraine": "Kyiv",
+    "India": "New Delhi",
+    "Pakistan": "Islamabad",
+    "France": "Paris",
+    "Germany": "Berlin",
+    "Brazil": "Brasilia",
+    "Egypt": "Cairo",
 }
 HEADLINES = [
     "{a} imposes new sanctions on {b} over missile tests",
@@ -49,8 +60,14 @@ def make_articles(n: int, *, seed: int, start: datetime, span: timedelta, source
         url = f"https://news.example.org/{seed}/{i}"
         published = start + timedelta(seconds=rng.uniform(0, span.total_seconds()))
         out.append(
-            RawArticle(id=article_id(url, source, title), source=source, url=url, title=title, text=text,
-                       published_at=published.replace(microsecond=0))
+            RawArticle(
+                id=article_id(url, source, title),
+                source=source,
+                url=url,
+                title=title,
+                text=text,
+                published_at=published.replace(microsecond=0),
+            )
         )
     return out
 
@@ -64,8 +81,9 @@ def expected_counts(articles: list[RawArticle], window: timedelta) -> dict[str, 
         if art.id in seen:
             continue
         seen.add(art.id)
-        event = classifier.classify(art.title, art.text, article_id=art.id, source=art.source, url=art.url,
-                                    published_at=art.published_at)
+        event = classifier.classify(
+            art.title, art.text, article_id=art.id, source=art.source, url=art.url, published_at=art.published_at
+        )
         for dyad in dict.fromkeys(event.dyad_keys):
             start, _ = window_bounds(event.published_at, window)
             windows[f"{dyad}@{start.isoformat()}"].add(art.id)

@@ -42,8 +42,10 @@ def bad_records(good: RawArticle, max_bytes: int) -> st.SearchStrategy[tuple[str
         st.sampled_from(["ftp://example.org/a", "javascript:alert(1)"]).map(lambda url: {**base, "url": url}),
         st.just({**base, "published_at": "2025-06-10T09:00:00"}),  # no time zone
     ).map(lambda doc: ("schema", _dump(doc)))
-    wrong_version = st.integers(-5, 1_000).filter(lambda v: v != RawArticle.SCHEMA_VERSION).map(
-        lambda v: ("schema_version", _dump({**base, "schema_version": v}))
+    wrong_version = (
+        st.integers(-5, 1_000)
+        .filter(lambda v: v != RawArticle.SCHEMA_VERSION)
+        .map(lambda v: ("schema_version", _dump({**base, "schema_version": v})))
     )
     oversize = st.integers(1, 4_000).map(lambda extra: ("oversize", _dump({**base, "text": "x" * (max_bytes + extra)})))
     empty_text = st.text(alphabet=" \t\n\r", max_size=20).map(lambda t: ("empty_text", _dump({**base, "text": t})))

@@ -16,8 +16,9 @@ from tests.integration.pipeline.worker_process import WorkerProcess
 
 def fresh_settings(bootstrap: str, data_dir: Path, **overrides) -> Settings:
     """Settings with a new topic prefix on ``bootstrap``, all registry topics created."""
-    settings = Settings(bootstrap_servers=bootstrap, topic_prefix=f"p{uuid.uuid4().hex[:10]}", data_dir=data_dir,
-                        **overrides)
+    settings = Settings(
+        bootstrap_servers=bootstrap, topic_prefix=f"p{uuid.uuid4().hex[:10]}", data_dir=data_dir, **overrides
+    )
     outcomes = asyncio.run(ensure_topics(settings))
     assert all(o.status == "created" for o in outcomes), outcomes
     return settings

@@ -19,10 +19,12 @@ from tests.integration.pipeline.articles import expected_counts, make_articles, 
 
 def test_worker_waits_for_broker_and_survives_its_restart(tmp_path, start_worker):
     port = free_port()
-    settings = Settings(bootstrap_servers=f"127.0.0.1:{port}", topic_prefix=f"b{uuid.uuid4().hex[:10]}",
-                        data_dir=tmp_path / "var")
-    broker = EmbeddedBroker(tmp_path / "kafka", jar_cache_root=PROJECT_ROOT / "var",
-                            kafka_version=settings.kafka_version, heap="512m")
+    settings = Settings(
+        bootstrap_servers=f"127.0.0.1:{port}", topic_prefix=f"b{uuid.uuid4().hex[:10]}", data_dir=tmp_path / "var"
+    )
+    broker = EmbeddedBroker(
+        tmp_path / "kafka", jar_cache_root=PROJECT_ROOT / "var", kafka_version=settings.kafka_version, heap="512m"
+    )
     corpus = make_articles(600, seed=31, start=recent_start(hours=20), span=timedelta(hours=4))
     expected = expected_counts(corpus, timedelta(minutes=settings.window_minutes))
     worker = start_worker(settings)

@@ -24,8 +24,14 @@ PARTITIONS = list(range(6))
 def _article(n: int, published) -> RawArticle:
     title = f"Russia agrees to ship grain to North Korea, report {n}"
     url = f"https://news.example.org/expiry-{n}"
-    return RawArticle(id=article_id(url, "test", title), source="test", url=url, title=title,
-                      text="Moscow agreed to supply grain to Pyongyang, officials said.", published_at=published)
+    return RawArticle(
+        id=article_id(url, "test", title),
+        source="test",
+        url=url,
+        title=title,
+        text="Moscow agreed to supply grain to Pyongyang, officials said.",
+        published_at=published,
+    )
 
 
 def _partition(article: RawArticle) -> int:
@@ -64,7 +70,9 @@ def test_old_windows_and_sightings_are_swept_and_late_records_dead_lettered(kafk
 
     _send(settings, first)
     assert _wait(lambda: old_key in asyncio.run(kafka_io.latest_counts(settings)), 60), (
-        old_key, list(asyncio.run(kafka_io.latest_counts(settings))), asyncio.run(kafka_io.dead_letters(settings)),
+        old_key,
+        list(asyncio.run(kafka_io.latest_counts(settings))),
+        asyncio.run(kafka_io.dead_letters(settings)),
     )
     _send(settings, recent)
     assert _wait(lambda: old_key in _tombstones(settings, "dyad-windows"), 60), worker.log_tail()

@@ -13,8 +13,9 @@ from tests.integration.pipeline.conftest import fresh_settings
 
 
 def _article(title: str, text: str, url: str, published) -> RawArticle:
-    return RawArticle(id=article_id(url, "test", title), source="test", url=url, title=title, text=text,
-                      published_at=published)
+    return RawArticle(
+        id=article_id(url, "test", title), source="test", url=url, title=title, text=text, published_at=published
+    )
 
 
 def test_article_to_count_and_watchlist_alert(kafka_broker, tmp_path, start_worker):
@@ -24,7 +25,8 @@ def test_article_to_count_and_watchlist_alert(kafka_broker, tmp_path, start_work
     deal = _article(
         "Russia and North Korea sign military pact",
         "Moscow agreed to supply missiles to Pyongyang despite UN sanctions, officials said.",
-        "https://news.example.org/prk-rus-pact", published,
+        "https://news.example.org/prk-rus-pact",
+        published,
     )
     others = make_articles(40, seed=7, start=published - timedelta(hours=1), span=timedelta(hours=1))
     # The same article sent twice (a feed re-sending it) must be counted once.

@@ -60,8 +60,14 @@ def run_kill_scenario(worker: WorkerProcess, *, articles: int, kills: int, seed:
 
     asyncio.run(kafka_io.wait_until(alerts_settled, timeout=60))
     alerts, problems = asyncio.run(alert_check())
-    return {"expected": expected, "got": got, "kills_at_classified": kill_log, "records": len(records),
-            "alerts": alerts, "alert_problems": problems}
+    return {
+        "expected": expected,
+        "got": got,
+        "kills_at_classified": kill_log,
+        "records": len(records),
+        "alerts": alerts,
+        "alert_problems": problems,
+    }
 
 
 def _classified(worker: WorkerProcess) -> float | None:

@@ -35,8 +35,16 @@ class WorkerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "DYADWATCH_TOPIC_PREFIX": self.settings.topic_prefix, **self.env}
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
-        args = [str(DYADWATCH), "worker", "--bootstrap", self.settings.bootstrap_servers,
-                "--data-dir", str(self.data_dir), "--web-port", str(self.web_port)]
+        args = [
+            str(DYADWATCH),
+            "worker",
+            "--bootstrap",
+            self.settings.bootstrap_servers,
+            "--data-dir",
+            str(self.data_dir),
+            "--web-port",
+            str(self.web_port),
+        ]
         if self.rules is not None:
             args += ["--rules", str(self.rules)]
         with open(self.log_path, "ab") as log:

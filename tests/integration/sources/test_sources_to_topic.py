@@ -25,8 +25,9 @@ from tests.integration.sources.conftest import assert_each_once, read_articles
 
 async def test_file_replay_once_across_restarts(kafka_settings: Settings, tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl"
-    lines = [json.dumps({"title": f"Story {i}", "text": f"Body {i}.", "url": f"https://example.com/{i}"})
-             for i in range(200)]
+    lines = [
+        json.dumps({"title": f"Story {i}", "text": f"Body {i}.", "url": f"https://example.com/{i}"}) for i in range(200)
+    ]
     path.write_text("\n".join([*lines, "{broken", lines[0]]) + "\n", encoding="utf-8")
     first = await replay_file(kafka_settings, path, show_progress=False)
     second = await replay_file(kafka_settings, path, show_progress=False)

@@ -18,5 +18,9 @@ def test_an_id_starting_with_a_dash_is_drawn_again(monkeypatch: pytest.MonkeyPat
 def test_ids_are_22_url_safe_characters() -> None:
     ids = {embedded.new_cluster_id() for _ in range(2000)}
     assert len(ids) == 2000
-    assert all(len(i) == 22 and not i.startswith("-") and set(i) <= set(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") for i in ids)
+    assert all(
+        len(i) == 22
+        and not i.startswith("-")
+        and set(i) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        for i in ids
+    )

@@ -140,7 +140,7 @@ def test_brussels_is_the_eu_not_belgium(clf: Classifier) -> None:
 
 
 def test_a_state_after_to_is_a_destination_not_a_venue(clf: Classifier) -> None:
-    """"To" + a city is where talks happen; "to" + a state is whom an envoy, a shipment or a visit goes to."""
+    """ "To" + a city is where talks happen; "to" + a state is whom an envoy, a shipment or a visit goes to."""
     a = clf.analyse("", "South Korea sends envoy to North Korea, round 1 of aid deliveries begins.")
     assert a.actor_codes == ["KOR", "PRK"]
     assert a.dyad_keys == ["KOR-PRK"]

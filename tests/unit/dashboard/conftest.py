@@ -39,11 +39,19 @@ class RecordingWriter:
 def filled_view() -> LiveView:
     now = utc_now()
     view = fill_view(LiveView(), generate(n_events=400, n_alerts=12, hours=30, now=now))
-    hostile = make_event("hostile-1", "PRK-RUS", now - timedelta(minutes=5), EventType.THREATEN,
-                         title=HOSTILE_TITLE, url="javascript:alert(1)")
+    hostile = make_event(
+        "hostile-1",
+        "PRK-RUS",
+        now - timedelta(minutes=5),
+        EventType.THREATEN,
+        title=HOSTILE_TITLE,
+        url="javascript:alert(1)",
+    )
     view.apply_event(hostile)
-    view.apply_alert("alert-prk-rus", make_alert("alert-prk-rus", "PRK-RUS", now - timedelta(minutes=3),
-                                                 Severity.CRITICAL, rule="watch:PRK-RUS"))
+    view.apply_alert(
+        "alert-prk-rus",
+        make_alert("alert-prk-rus", "PRK-RUS", now - timedelta(minutes=3), Severity.CRITICAL, rule="watch:PRK-RUS"),
+    )
     view.set_health(connected=True, caught_up=True)
     return view
 

@@ -87,8 +87,7 @@ def test_alert_filters(filled_view):
     assert prk and all("PRK" in r.alert.dyad for r in prk)
     crit = [r for r in rows if AlertFilters(severities=["critical"], dyads=["PRK-RUS"]).keep(r)]
     assert "alert-prk-rus" in [r.alert.id for r in crit]
-    filled_view.apply_ack("alert-prk-rus", AlertAck(alert_id="alert-prk-rus", analyst="ana",
-                                                    status=AckStatus.RESOLVED))
+    filled_view.apply_ack("alert-prk-rus", AlertAck(alert_id="alert-prk-rus", analyst="ana", status=AckStatus.RESOLVED))
     rows = filled_view.alerts()
     assert "alert-prk-rus" not in [r.alert.id for r in rows if AlertFilters(statuses=["open"]).keep(r)]
     frame = alerts_frame([r for r in rows if r.alert.id == "alert-prk-rus"])
@@ -109,17 +108,25 @@ def test_articles_filter_and_hostile_links_are_not_links(filled_view):
 
 def test_articles_filters_by_type_quad_source_and_time(filled_view):
     now = utc_now()
-    f = ArticleFilters(event_types=["SANCTION"], quad_classes=["material conflict"], sources=["gdelt", "rss:bbc"],
-                       start=now - timedelta(hours=12), end=now)
+    f = ArticleFilters(
+        event_types=["SANCTION"],
+        quad_classes=["material conflict"],
+        sources=["gdelt", "rss:bbc"],
+        start=now - timedelta(hours=12),
+        end=now,
+    )
     kept = [e for e in filled_view.events() if f.keep(e)]
     assert kept and all(e.source in ("gdelt", "rss:bbc") and e.event_type is EventType.SANCTION for e in kept)
     assert all(now - timedelta(hours=12) <= e.published_at < now for e in kept)
-    assert not [e for e in filled_view.events() if ArticleFilters(quad_classes=["verbal cooperation"],
-                                                                  event_types=["SANCTION"]).keep(e)]
+    assert not [
+        e
+        for e in filled_view.events()
+        if ArticleFilters(quad_classes=["verbal cooperation"], event_types=["SANCTION"]).keep(e)
+    ]
 
 
 def test_csv_export_neutralises_formulas():
-    event = make_event("f1", "PRK-RUS", utc_now(), title="=HYPERLINK(\"http://evil\")")
+    event = make_event("f1", "PRK-RUS", utc_now(), title='=HYPERLINK("http://evil")')
     csv = to_csv(articles_frame([event]))
     assert "'=HYPERLINK" in csv and csv.splitlines()[0].startswith("published,title,link")
 

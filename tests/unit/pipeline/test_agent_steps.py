@@ -10,8 +10,13 @@ from streams.agents.deadletter import Rejected
 from streams.agents.fan_out import dyad_events
 
 PUBLISHED = datetime(2025, 6, 10, 9, 5, tzinfo=UTC)
-ARTICLE = RawArticle(id="a1", source="test", title="Russia and North Korea sign pact",
-                     text="Moscow and Pyongyang agreed.", published_at=PUBLISHED)
+ARTICLE = RawArticle(
+    id="a1",
+    source="test",
+    title="Russia and North Korea sign pact",
+    text="Moscow and Pyongyang agreed.",
+    published_at=PUBLISHED,
+)
 
 
 class FakeClassifier:
@@ -22,10 +27,20 @@ class FakeClassifier:
         if self.fail:
             raise RuntimeError("boom")
         return ClassifiedEvent(
-            article_id=article_id, source=source, url=url, title=title, published_at=published_at,
-            dyads=[DyadLink(dyad="PRK-RUS", source="RUS", target="PRK", weight=2.0),
-                   DyadLink(dyad="CHN-PRK", weight=0.5), DyadLink(dyad="PRK-RUS", weight=0.4)],
-            event_type=EventType.AGREE, quad_class=QuadClass.VERBAL_COOPERATION, topics=["military"], intensity=3.0,
+            article_id=article_id,
+            source=source,
+            url=url,
+            title=title,
+            published_at=published_at,
+            dyads=[
+                DyadLink(dyad="PRK-RUS", source="RUS", target="PRK", weight=2.0),
+                DyadLink(dyad="CHN-PRK", weight=0.5),
+                DyadLink(dyad="PRK-RUS", weight=0.4),
+            ],
+            event_type=EventType.AGREE,
+            quad_class=QuadClass.VERBAL_COOPERATION,
+            topics=["military"],
+            intensity=3.0,
             classifier_version="fake",
         )
 
@@ -45,7 +60,8 @@ def test_fan_out_one_record_per_dyad_primary_first():
     event = FakeClassifier().classify("t", "x", article_id="a1", source="s", url=None, published_at=PUBLISHED)
     records = dyad_events(event)
     assert [(r.dyad, r.primary, r.source, r.target) for r in records] == [
-        ("PRK-RUS", True, "RUS", "PRK"), ("CHN-PRK", False, None, None),
+        ("PRK-RUS", True, "RUS", "PRK"),
+        ("CHN-PRK", False, None, None),
     ]
     assert all(r.published_at == PUBLISHED and r.article_id == "a1" and r.topics == ["military"] for r in records)
 

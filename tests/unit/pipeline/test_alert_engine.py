@@ -23,9 +23,16 @@ rules:
 
 def _count(dyad: str, window: int, n: int, *, topics=None, intensity=0.0) -> DyadWindowCount:
     start = T0 + window * W
-    return DyadWindowCount(dyad=dyad, window_start=start, window_end=start + W, count=n, by_topic=topics or {},
-                           mean_intensity=intensity, sample_article_ids=[f"a{i}" for i in range(min(n, 10))],
-                           updated_at=start)
+    return DyadWindowCount(
+        dyad=dyad,
+        window_start=start,
+        window_end=start + W,
+        count=n,
+        by_topic=topics or {},
+        mean_intensity=intensity,
+        sample_article_ids=[f"a{i}" for i in range(min(n, 10))],
+        updated_at=start,
+    )
 
 
 def _rules_fired(state, count, offset) -> list[str]:
@@ -109,7 +116,7 @@ def test_state_round_trips_and_forgets_old_windows():
 
 def test_poisson_tail_and_baseline():
     assert poisson_upper_tail(0, 2.0) == 1.0
-    assert abs(poisson_upper_tail(1, 2.0) - (1 - 2.718281828 ** -2)) < 1e-9
+    assert abs(poisson_upper_tail(1, 2.0) - (1 - 2.718281828**-2)) < 1e-9
     assert poisson_upper_tail(10, 0.5) < 1e-8
     history = {0.0: 2, 900.0: 4, -900.0 * 10: 100}
     assert baseline_rate(history, 1800.0, 900.0, 4, 0.05) == 1.5

@@ -45,16 +45,28 @@ class FakeApp:
 def _step() -> tuple[AlertStep, FakeApp, FakeProducer]:
     app, producer = FakeApp(), FakeProducer()
     pipeline = Pipeline(
-        settings=Settings(), rules=RULES, metrics=PipelineMetrics(), gaps=GapFiller(Settings(), group_id="g"),
-        topics={s: FakeTopic(f"t.{s}") for s in ("dyad-events", "alerts")}, producer=producer,
+        settings=Settings(),
+        rules=RULES,
+        metrics=PipelineMetrics(),
+        gaps=GapFiller(Settings(), group_id="g"),
+        topics={s: FakeTopic(f"t.{s}") for s in ("dyad-events", "alerts")},
+        producer=producer,
     )
     return AlertStep(app, pipeline), app, producer
 
 
 def _count(window: int, n: int) -> DyadWindowCount:
     start = T0 + window * W
-    return DyadWindowCount(dyad="PRK-RUS", window_start=start, window_end=start + W, count=n,
-                           by_topic={"military": n}, mean_intensity=0.0, sample_article_ids=["a1"], updated_at=start)
+    return DyadWindowCount(
+        dyad="PRK-RUS",
+        window_start=start,
+        window_end=start + W,
+        count=n,
+        by_topic={"military": n},
+        mean_intensity=0.0,
+        sample_article_ids=["a1"],
+        updated_at=start,
+    )
 
 
 async def test_an_alert_is_sent_once_and_the_state_is_stored():

@@ -7,8 +7,13 @@ import pytest
 from schemas import RawArticle
 from streams.agents.deadletter import Rejected, dead_letter, decode
 
-GOOD = RawArticle(id="a1", source="test", title="Russia and North Korea sign pact", text="Moscow and Pyongyang agreed.",
-                  published_at=datetime(2025, 6, 10, 9, 0, tzinfo=UTC))
+GOOD = RawArticle(
+    id="a1",
+    source="test",
+    title="Russia and North Korea sign pact",
+    text="Moscow and Pyongyang agreed.",
+    published_at=datetime(2025, 6, 10, 9, 0, tzinfo=UTC),
+)
 DOC = json.loads(GOOD.to_bytes())
 
 
@@ -49,11 +54,27 @@ def test_oversize_is_checked_before_parsing():
 
 def test_dead_letter_keeps_the_original_bytes_and_fits_in_a_record():
     raw = b"{" + b"x" * 1_000
-    letter = dead_letter(Rejected("malformed_json", "bad"), raw=raw, key=b"k", topic="t.articles", partition=3,
-                         offset=42, stage="classify", max_bytes=400)
+    letter = dead_letter(
+        Rejected("malformed_json", "bad"),
+        raw=raw,
+        key=b"k",
+        topic="t.articles",
+        partition=3,
+        offset=42,
+        stage="classify",
+        max_bytes=400,
+    )
     assert base64.b64decode(letter.original_b64) == raw[:300]
     assert base64.b64decode(letter.original_key_b64 or "") == b"k"
     assert (letter.partition, letter.offset, letter.stage, letter.error_kind) == (3, 42, "classify", "malformed_json")
-    small = dead_letter(Rejected("schema", "bad"), raw=b"{}", key=None, topic="t", partition=0, offset=0,
-                        stage="classify", max_bytes=400)
+    small = dead_letter(
+        Rejected("schema", "bad"),
+        raw=b"{}",
+        key=None,
+        topic="t",
+        partition=0,
+        offset=0,
+        stage="classify",
+        max_bytes=400,
+    )
     assert small.original == b"{}" and small.original_key_b64 is None

@@ -13,8 +13,13 @@ from streams.metrics import PipelineMetrics
 from streams.settings import Settings
 from tests.unit.pipeline.test_alert_step import FakeProducer, FakeTopic
 
-ARTICLE = RawArticle(id="a1", source="t", title="Russia and North Korea sign pact", text="Moscow agreed.",
-                     published_at=datetime(2025, 6, 10, tzinfo=UTC))
+ARTICLE = RawArticle(
+    id="a1",
+    source="t",
+    title="Russia and North Korea sign pact",
+    text="Moscow agreed.",
+    published_at=datetime(2025, 6, 10, tzinfo=UTC),
+)
 
 
 @dataclass
@@ -58,8 +63,12 @@ class Stream:
 def _pipeline() -> tuple[Pipeline, FakeProducer]:
     producer = FakeProducer()
     pipeline = Pipeline(
-        settings=Settings(), rules=parse_rules("rules: []\n"), metrics=PipelineMetrics(), gaps=NoGaps(),
-        topics={s: FakeTopic(f"t.{s}") for s in ("articles", "deadletter")}, producer=producer,
+        settings=Settings(),
+        rules=parse_rules("rules: []\n"),
+        metrics=PipelineMetrics(),
+        gaps=NoGaps(),
+        topics={s: FakeTopic(f"t.{s}") for s in ("articles", "deadletter")},
+        producer=producer,
     )
     return pipeline, producer
 
@@ -95,6 +104,8 @@ async def test_a_failing_handler_dead_letters_its_batch_and_the_stage_goes_on():
     second = [Event(Message(ARTICLE.to_bytes(), 2))]
     await run_stage(pipeline, Stream([first, second]), agent="classify", model=RawArticle, handle=handle)
     letters = _letters(producer)
-    assert [(d.error_kind, d.offset, d.stage) for d in letters] == [("agent_error", 0, "classify"),
-                                                                     ("agent_error", 1, "classify")]
+    assert [(d.error_kind, d.offset, d.stage) for d in letters] == [
+        ("agent_error", 0, "classify"),
+        ("agent_error", 1, "classify"),
+    ]
     assert "KeyError" in letters[0].error and calls == 2

@@ -7,8 +7,17 @@ T0 = datetime(2025, 6, 10, 9, 7, 30, tzinfo=UTC)
 
 
 def _event(article: str, *, event_type=EventType.SANCTION, topics=("sanctions",), intensity=-6.0) -> DyadEvent:
-    return DyadEvent(dyad="PRK-RUS", article_id=article, event_type=event_type, quad_class=QuadClass.MATERIAL_CONFLICT,
-                     topics=list(topics), intensity=intensity, weight=1.0, primary=True, published_at=T0)
+    return DyadEvent(
+        dyad="PRK-RUS",
+        article_id=article,
+        event_type=event_type,
+        quad_class=QuadClass.MATERIAL_CONFLICT,
+        topics=list(topics),
+        intensity=intensity,
+        weight=1.0,
+        primary=True,
+        published_at=T0,
+    )
 
 
 def test_window_bounds_are_aligned_and_half_open():
@@ -40,4 +49,3 @@ def test_tally_survives_its_stored_form():
     again = WindowTally.from_dict(tally.to_dict())
     assert again == tally
     assert not again.add(_event("a1"))
-

@@ -14,16 +14,24 @@ from streams.sources.news_page import page_articles
 from streams.sources.rejections import Rejected
 from streams.sources.rss import check_feed_body
 
-anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=200),
-                     st.binary(max_size=50), st.lists(st.integers(), max_size=3))
+anything = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=200),
+    st.binary(max_size=50),
+    st.lists(st.integers(), max_size=3),
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(title=anything, text=anything, url=anything, published_at=anything, language=anything)
 def test_make_article_accepts_or_rejects(title, text, url, published_at, language) -> None:
     try:
-        article = make_article(source="fuzz", title=title, text=text, url=url, published_at=published_at,
-                               language=language)
+        article = make_article(
+            source="fuzz", title=title, text=text, url=url, published_at=published_at, language=language
+        )
     except Rejected as exc:
         assert exc.reason
     else:

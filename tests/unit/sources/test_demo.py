@@ -79,8 +79,9 @@ def test_backfill_gives_past_baseline_history() -> None:
     now = datetime.now(UTC)
     history = backfill(DemoWriter(world, random.Random(2), "test"), now)
     assert len(history) == int(world.backfill_hours * world.backfill_per_hour)
-    assert all(now - timedelta(hours=world.backfill_hours) <= a.published_at <= now - timedelta(minutes=15)
-               for a in history)
+    assert all(
+        now - timedelta(hours=world.backfill_hours) <= a.published_at <= now - timedelta(minutes=15) for a in history
+    )
     assert sum(a.metadata["demo_dyad"] == "PRK-RUS" for a in history) >= 5
 
 
@@ -90,8 +91,9 @@ def test_seed_stories_come_from_the_shared_page_or_the_shipped_copy(monkeypatch,
     monkeypatch.setenv("DYADWATCH_SHARED_DIR", str(tmp_path))  # nothing there: the shipped copy is used
     from_copy = seed_stories(now)
     assert [a.id for a in from_shared] == [a.id for a in from_copy] and len(from_copy) == 4
-    assert all(a.published_at == now and a.metadata["original_published_at"].startswith("2025-12-06")
-               for a in from_copy)
+    assert all(
+        a.published_at == now and a.metadata["original_published_at"].startswith("2025-12-06") for a in from_copy
+    )
 
 
 async def test_short_dry_run_sends_seed_backfill_and_live(tmp_path: Path, capsys) -> None:

@@ -20,15 +20,25 @@ def _printed(capsys: pytest.CaptureFixture[str]) -> list[RawArticle]:
 async def test_jsonl_with_aliases_metadata_and_bad_lines(tmp_path: Path, capsys, caplog) -> None:
     path = tmp_path / "wire.jsonl"
     path.write_text(
-        "\n".join([
-            json.dumps({"headline": "Russia and China sign energy deal", "body": "Moscow and Beijing agreed.",
-                        "link": "https://example.com/a", "date": "2025-01-02T03:04:05Z", "desk": "world"}),
-            "{not json",
-            json.dumps(["an", "array"]),
-            json.dumps({"title": "", "text": ""}),
-            json.dumps({"title": "Title only", "source": "wire:reuters"}),
-            json.dumps({"headline": "Russia and China sign energy deal", "link": "https://example.com/a"}),
-        ]) + "\n",
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "headline": "Russia and China sign energy deal",
+                        "body": "Moscow and Beijing agreed.",
+                        "link": "https://example.com/a",
+                        "date": "2025-01-02T03:04:05Z",
+                        "desk": "world",
+                    }
+                ),
+                "{not json",
+                json.dumps(["an", "array"]),
+                json.dumps({"title": "", "text": ""}),
+                json.dumps({"title": "Title only", "source": "wire:reuters"}),
+                json.dumps({"headline": "Russia and China sign energy deal", "link": "https://example.com/a"}),
+            ]
+        )
+        + "\n",
         encoding="utf-8",
     )
     stats = await replay_file(Settings(data_dir=tmp_path), path, dry_run=True, show_progress=False)
@@ -44,9 +54,9 @@ async def test_jsonl_with_aliases_metadata_and_bad_lines(tmp_path: Path, capsys,
 async def test_csv_with_explicit_mapping_and_multiline_field(tmp_path: Path, capsys) -> None:
     path = tmp_path / "export.csv"
     path.write_text(
-        'Heading,Story,When,Where\n'
+        "Heading,Story,When,Where\n"
         '"Japan protests missile launch","Tokyo protested.\nIt was the third launch.",2025-06-03,Tokyo\n'
-        'short row\n'
+        "short row\n"
         '"Iran, Iraq agree","Tehran and Baghdad agreed.",2025-06-04,Baghdad\n',
         encoding="utf-8",
     )

@@ -49,9 +49,34 @@ def test_gdelt_coding_travels_in_metadata(shared: Path, reference_rows) -> None:
 
 
 def test_state_actors_read_as_country_names_in_the_described_text() -> None:
-    row = ["1", "20250603", "202506", "2025", "2025.4", "RUS", "RUSSIA", "RUS", *[""] * 7, "PRK", "NORTH KOREA", "PRK",
-           *[""] * 7, "1", "061", "061", "06", "2", "6.4", "10", "2", "10", "3.5", *[""] * 24, "20250603120000",
-           "https://example.com/world/russia-north-korea-sign-trade-deal-2025"]
+    row = [
+        "1",
+        "20250603",
+        "202506",
+        "2025",
+        "2025.4",
+        "RUS",
+        "RUSSIA",
+        "RUS",
+        *[""] * 7,
+        "PRK",
+        "NORTH KOREA",
+        "PRK",
+        *[""] * 7,
+        "1",
+        "061",
+        "061",
+        "06",
+        "2",
+        "6.4",
+        "10",
+        "2",
+        "10",
+        "3.5",
+        *[""] * 24,
+        "20250603120000",
+        "https://example.com/world/russia-north-korea-sign-trade-deal-2025",
+    ]
     assert len(row) == 61
     [article] = export_articles(["\t".join(row)], export_name="x.CSV")
     assert article.title == "Russia north korea sign trade deal"
@@ -60,8 +85,18 @@ def test_state_actors_read_as_country_names_in_the_described_text() -> None:
 
 
 def test_malformed_rows_are_skipped_and_logged(caplog) -> None:
-    good = "\t".join(["1", *[""] * 4, "USA", "UNITED STATES", "USA", *[""] * 51, "20250603120000",
-                      "https://example.com/a/us-statement-on-trade-policy"])
+    good = "\t".join(
+        [
+            "1",
+            *[""] * 4,
+            "USA",
+            "UNITED STATES",
+            "USA",
+            *[""] * 51,
+            "20250603120000",
+            "https://example.com/a/us-statement-on-trade-policy",
+        ]
+    )
     rows = ["too\tfew\tcolumns", good.replace("https://", "ftp://"), good]
     articles = export_articles(rows, export_name="x.CSV")
     assert len(articles) == 1
@@ -71,11 +106,15 @@ def test_malformed_rows_are_skipped_and_logged(caplog) -> None:
 @pytest.mark.parametrize(
     ("url", "title"),
     [
-        ("https://www.timescolonist.com/entertainment/jeremy-dutcher-brings-ancestors-songs-to-life-1.23985964",
-         "Jeremy dutcher brings ancestors songs to life"),
-        ("https://www.bgdailynews.com/news/international/germany-arrests-people-suspected-of-trafficking-syrians/"
-         "article_824a692c-a4e9-577a-bdfa-bd01d220bb84.html",
-         "Germany arrests people suspected of trafficking syrians"),
+        (
+            "https://www.timescolonist.com/entertainment/jeremy-dutcher-brings-ancestors-songs-to-life-1.23985964",
+            "Jeremy dutcher brings ancestors songs to life",
+        ),
+        (
+            "https://www.bgdailynews.com/news/international/germany-arrests-people-suspected-of-trafficking-syrians/"
+            "article_824a692c-a4e9-577a-bdfa-bd01d220bb84.html",
+            "Germany arrests people suspected of trafficking syrians",
+        ),
         ("https://example.com/", None),
         ("https://example.com/index.php?id=42", None),
     ],

@@ -32,8 +32,12 @@ AUTH = {"Authorization": "Bearer s3cret"}
 
 async def test_one_object_or_an_array_is_accepted_with_ids(push) -> None:
     base, out = push
-    one = {"title": "Russia and North Korea sign pact", "text": "Moscow and Pyongyang signed.",
-           "url": "https://example.com/pact", "published_at": "2025-06-03T08:00:00Z"}
+    one = {
+        "title": "Russia and North Korea sign pact",
+        "text": "Moscow and Pyongyang signed.",
+        "url": "https://example.com/pact",
+        "published_at": "2025-06-03T08:00:00Z",
+    }
     async with httpx.AsyncClient(headers=AUTH) as client:
         first = await client.post(f"{base}/articles", json=one)
         batch = await client.post(f"{base}/articles", json=[one, {"title": "Title only", "source": "partner:x"}])
@@ -68,8 +72,9 @@ async def test_oversize_bad_json_and_missing_token(push) -> None:
     base, _ = push
     async with httpx.AsyncClient() as client:
         unauthorised = await client.post(f"{base}/articles", json={"title": "t"})
-        oversize = await client.post(f"{base}/articles", headers=AUTH,
-                                     content=json.dumps({"title": "t", "text": "x" * 60_000}))
+        oversize = await client.post(
+            f"{base}/articles", headers=AUTH, content=json.dumps({"title": "t", "text": "x" * 60_000})
+        )
         not_json = await client.post(f"{base}/articles", headers=AUTH, content=b"{nope")
         empty = await client.post(f"{base}/articles", headers=AUTH, json=[])
         health = await client.get(f"{base}/health")
