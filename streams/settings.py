@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         50, ge=1, le=10_000, description="Longest an agent waits to fill a batch; bounds the latency batching adds."
     )
     max_message_bytes: int = Field(1_000_000, description="Records larger than this are dead-lettered as oversize.")
+    future_tolerance_s: int = Field(
+        600,
+        ge=0,
+        le=3000,
+        description="How far past now a publication time may lie (clock skew): later ones are clamped to now and "
+        "flagged. Below the topics' message.timestamp.after.max.ms (1 h), so every record timestamp is accepted.",
+    )
     classifier_native: bool = Field(
         True, description="Load the mypyc-compiled classifier (build/classifier-native) when built from these sources."
     )
