@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -66,6 +66,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _pin_schema_version(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The published JSON Schema accepts only the model's own version (``const``), as the model does."""
+    version = model.SCHEMA_VERSION  # type: ignore[attr-defined]
+    schema["properties"]["schema_version"] = {
+        "const": version,
+        "default": version,
+        "title": "Schema Version",
+        "type": "integer",
+    }
+    if "schema_version" not in schema.setdefault("required", []):
+        schema["required"].append("schema_version")  # every producer writes it; a record without one is foreign
+
+
 class Payload(BaseModel):
     """Base of every topic payload: immutable, rejects unknown fields, carries its schema version.
 
@@ -73,7 +86,9 @@ class Payload(BaseModel):
     version fails validation (and is dead-lettered) instead of being half-understood.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, json_schema_extra=_pin_schema_version
+    )
 
     SCHEMA_VERSION: ClassVar[int] = 1
     schema_version: int = 1

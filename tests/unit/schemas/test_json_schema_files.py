@@ -27,3 +27,10 @@ def test_schema_files_validate_a_real_record() -> None:
         schema = json.loads((JSON_DIR / f"{spec.suffix}.schema.json").read_text())
         jsonschema.validate(json.loads(model.to_bytes()), schema)
         assert schema["x-topic"] == f"dyadwatch.{spec.suffix}"
+
+
+def test_schema_version_is_a_required_const_of_each_model() -> None:
+    for spec in TOPICS.values():
+        schema = json.loads((JSON_DIR / f"{spec.suffix}.schema.json").read_text())
+        assert schema["properties"]["schema_version"]["const"] == spec.model.SCHEMA_VERSION
+        assert "schema_version" in schema["required"]
