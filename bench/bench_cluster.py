@@ -62,19 +62,29 @@ async def create_topic(settings: Settings, name: str, partitions: int = 6) -> No
 class WorkerProcess:
     """`dyadwatch worker` as a child process, with its resident memory readable at any time."""
 
-    def __init__(self, settings: Settings, index: int = 0, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        index: int = 0,
+        env: dict[str, str] | None = None,
+        argv: list[str] | None = None,
+        name: str = "worker",
+    ) -> None:
+        """``argv`` runs another program the same way (a baseline), with the same environment and accounting."""
         self.settings = settings
         self.index = index
-        self.log = OUT / f"{settings.topic_prefix}-worker-{index}.log"
+        self.log = OUT / f"{settings.topic_prefix}-{name}-{index}.log"
         env = {
             **os.environ,
             "DYADWATCH_BOOTSTRAP_SERVERS": settings.bootstrap_servers,
             "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+            "DYADWATCH_DATA_DIR": str(settings.data_dir),
             **(env or {}),
         }
         self._log_handle = self.log.open("wb")
         self.proc = subprocess.Popen(
-            [
+            argv
+            or [
                 DYADWATCH,
                 "worker",
                 "--web-port",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -54,10 +55,28 @@ def fill_backlog(settings: Settings, n: int) -> None:
     asyncio.run(produce(settings, demo_articles(n, seed=1, start=now - timedelta(hours=24), span=timedelta(hours=24))))
 
 
-def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS) -> int:
-    """Records the worker group has not yet committed on its input topics."""
+def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS, group: str | None = None) -> int:
+    """Records the worker group (or ``group``) has not yet committed on its input topics."""
     topics = [settings.topic(t) for t in inputs]
-    return asyncio.run(committed_lag(settings, f"{settings.topic_prefix}-worker", topics))
+    return asyncio.run(committed_lag(settings, group or f"{settings.topic_prefix}-worker", topics))
+
+
+def faust_baseline(settings: Settings, n: int, mode: str) -> dict:
+    """A bare Faust agent over the same ``n`` articles (``bench.faust_baseline``), timed as the worker is timed."""
+    from bench import faust_baseline as baseline
+
+    target = f"{settings.topic_prefix}.faust-{mode}-copy"
+    asyncio.run(create_topic(settings, target))
+    argv = [sys.executable, "-m", "bench.faust_baseline", mode, settings.topic("articles"), target]
+    group = baseline.group_id(settings, mode)
+    proc = WorkerProcess(settings, argv=argv, name=f"faust-{mode}")
+    try:
+        started = wait_until(lambda: proc.alive() and lag(settings, ("articles",), group) < n, timeout=300, poll=0.25)
+        cpu_started = proc.cpu_s()
+        done = wait_until(lambda: proc.alive() and lag(settings, ("articles",), group) == 0, timeout=3600, poll=1.0)
+        return {"articles_per_s": n / (done - started), "articles_per_cpu_s": n / max(proc.cpu_s() - cpu_started, 1e-9)}
+    finally:
+        proc.stop()
 
 
 def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput", with_baseline: bool = True) -> dict:
@@ -70,6 +89,10 @@ def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput"
         asyncio.run(create_topic(settings, copy))
         rate, per_cpu_s = asyncio.run(passthrough(settings, settings.topic("articles"), copy, n))
         result["passthrough_articles_per_s"], result["passthrough_articles_per_cpu_s"] = rate, per_cpu_s
+        for mode in ("passthrough", "consume"):
+            figures = faust_baseline(settings, n, mode)
+            result[f"faust_{mode}_articles_per_s"] = figures["articles_per_s"]
+            result[f"faust_{mode}_articles_per_cpu_s"] = figures["articles_per_cpu_s"]
     procs = [WorkerProcess(settings, i) for i in range(workers)]
     try:
         launched = time.perf_counter()
@@ -85,6 +108,10 @@ def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput"
         # Robust to a busy machine: articles per CPU second the worker(s) spent (start-up excluded).
         result["pipeline_articles_per_cpu_s"] = n / max(sum(p.cpu_s() for p in procs) - cpu_started, 1e-9)
         result["worker_rss_mb"] = max(p.rss_mb() for p in procs)
+        if "faust_passthrough_articles_per_s" in result:
+            result["pipeline_vs_faust_passthrough"] = (
+                result["pipeline_articles_per_s"] / result["faust_passthrough_articles_per_s"]
+            )
     finally:
         for p in procs:
             p.stop()

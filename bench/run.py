@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.bench_cluster import OUT, bench_broker
 from bench.machine import machine_facts
-from bench.report import SECTIONS, read_results, reuse, write_report
+from bench.report import LATENCY_RATE, SECTIONS, write_report
 from streams.settings import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=200_000, help="Throughput input size.")
     parser.add_argument("--memory-articles", type=int, default=1_000_000, help="Memory run input size.")
-    parser.add_argument("--latency-rate", type=float, default=500.0)
+    parser.add_argument("--latency-rate", type=float, default=LATENCY_RATE)
     parser.add_argument("--latency-seconds", type=float, default=60.0)
     parser.add_argument(
         "--context-rate",
@@ -37,13 +37,6 @@ def main(argv: list[str] | None = None) -> dict:
         action="append",
         default=[],
         choices=list(SECTIONS),
-    )
-    parser.add_argument(
-        "--reuse",
-        type=Path,
-        default=None,
-        help="benchmarks.json (or results.json) of an earlier run: skipped sections are taken from it, and the "
-        "report says so.",
     )
     parser.add_argument(
         "--broker-name", default="kafka", help="Folder of this run's broker under bench/out (runs side by side)."
@@ -87,8 +80,6 @@ def main(argv: list[str] | None = None) -> dict:
         if "memory" not in args.skip:
             print(f"worker memory over {args.memory_articles:,} articles …", flush=True)
             results["memory"] = pipeline_bench.memory(bootstrap, args.memory_articles)
-    if args.reuse:
-        reuse(results, read_results(args.reuse), args.skip)
     (OUT / f"{args.broker_name}-results.json").write_text(json.dumps(results, indent=2, default=str))
     write_report(results, args.out)
     return results
