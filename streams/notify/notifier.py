@@ -91,6 +91,7 @@ class Notifier:
             await self.handle(record, stop)
             try:
                 await consumer.commit({tp: record.offset + 1})
+                self.counts["committed"] += 1
             except (CommitFailedError, IllegalStateError) as exc:  # partition moved to another member meanwhile
                 log.warning("offset not committed", extra={"partition": tp.partition, "reason": str(exc)[:300]})
                 return
