@@ -98,8 +98,9 @@ def describe(destination: Any) -> str:
 
     if destination.type == "webhook":
         parts = urlsplit(destination.url)
+        port = f":{parts.port}" if parts.port else ""
         signed = ", signed" if destination.secret else ""
-        return f"{destination.format} webhook {parts.scheme}://{parts.netloc}/…{signed}"
+        return f"{destination.format} webhook {parts.scheme}://{parts.hostname}{port}/…{signed}"
     tls = "STARTTLS" if destination.starttls else "no TLS"
     return f"mail to {', '.join(destination.to)} via {destination.smtp} ({tls})"
 
