@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 from aiokafka import ConsumerRecord, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka.errors import KafkaError
 
 from schemas.alert import Alert
 from streams.agents.deadletter import Rejected, dead_letter, decode
@@ -92,8 +92,10 @@ class Notifier:
             try:
                 await consumer.commit({tp: record.offset + 1})
                 self.counts["committed"] += 1
-            except (CommitFailedError, IllegalStateError) as exc:  # partition moved to another member meanwhile
+            except KafkaError as exc:  # e.g. the partition moved to another member meanwhile
                 log.warning("offset not committed", extra={"partition": tp.partition, "reason": str(exc)[:300]})
+                if tp in consumer.assignment():  # read the rest again (the delivery log skips what settled)
+                    consumer.seek(tp, record.offset + 1)
                 return
 
     async def handle(self, record: ConsumerRecord, stop: asyncio.Event) -> None:

@@ -9,6 +9,7 @@ import asyncio
 import smtplib
 import ssl
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from schemas.alert import Alert
 from streams.notify.messages import email_message
@@ -21,7 +22,7 @@ async def mail_alert(alert: Alert, destination: EmailDestination, *, name: str, 
     await asyncio.to_thread(_send, message, destination, timeout_s)
 
 
-def _send(message: object, destination: EmailDestination, timeout_s: float) -> None:
+def _send(message: EmailMessage, destination: EmailDestination, timeout_s: float) -> None:
     try:
         with smtplib.SMTP(destination.host, destination.port, timeout=timeout_s) as smtp:
             if destination.starttls:
@@ -30,7 +31,7 @@ def _send(message: object, destination: EmailDestination, timeout_s: float) -> N
             if destination.user:
                 password = destination.password.get_secret_value() if destination.password else ""
                 smtp.login(destination.user, password)
-            refused = smtp.send_message(message)  # type: ignore[arg-type]
+            refused = smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         raise DeliveryFailed(f"every recipient refused: {_codes(exc.recipients)}", permanent=True) from None
     except smtplib.SMTPAuthenticationError as exc:

@@ -7,6 +7,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,12 +62,13 @@ async def test_new_alerts_reach_each_webhook_format_and_the_inbox_once(
         _record(a1),  # the same alert again (a replay): not sent again
         (b"hist", json.dumps(historical).encode()),  # a history import's alert: not sent
         (a2.id.encode(), None),  # a tombstone: nothing to send
+        _record(make_alert("watch:CHN-RUS", "CHN-RUS", created_at=datetime.now(UTC) - timedelta(days=2))),  # too old
         _record(a3),
     ]
     async with notifier_running(settings, routes) as notifier:
         await kafka_io.produce(settings, "alerts", records)
         await wait_for(lambda: notifier.counts["committed"] == len(records), what="every record settled")
-    assert (notifier.counts["historical"], notifier.counts["tombstones"]) == (1, 1)
+    assert (notifier.counts["historical"], notifier.counts["tombstones"], notifier.counts["too_old"]) == (1, 1, 1)
 
     expected = Counter({a1.id: 1, a2.id: 1, a3.id: 1})
     for fmt in ("json", "slack", "teams", "mattermost"):
@@ -139,11 +141,18 @@ async def test_failures_are_retried_then_dead_lettered_with_the_reason(settings:
         }
         alert = make_alert()
         async with notifier_running(settings, Routes(destinations=dests, routes=[Route(to=list(dests))])) as notifier:
-            await kafka_io.produce(settings, "alerts", [_record(alert)])
-            await wait_for(lambda: notifier.counts["committed"] == 1, what="the alert settled")
+            await kafka_io.produce(settings, "alerts", [_record(alert), (b"broken", b"{not json")])
+            await wait_for(lambda: notifier.counts["committed"] == 2, what="both records settled")
         assert (len(down.requests), len(flaky.requests), len(gone.requests)) == (3, 2, 1)  # 404 is not retried
         assert flaky.accepted_ids() == Counter({alert.id: 1})
-        letters = {d.error.split(":")[0]: d for d in await kafka_io.dead_letters(settings)}
+        all_letters = await kafka_io.dead_letters(settings)
+        [unreadable] = [d for d in all_letters if d.error_kind != "undeliverable"]
+        assert (unreadable.stage, unreadable.error_kind, unreadable.original) == (
+            "notify",
+            "malformed_json",
+            b"{not json",
+        )
+        letters = {d.error.split(":")[0]: d for d in all_letters if d.error_kind == "undeliverable"}
         assert sorted(letters) == ["down", "gone"]
         assert "not delivered after 3 tries; last: HTTP 500" in letters["down"].error
         assert "not delivered after 1 tries; last: HTTP 404" in letters["gone"].error
