@@ -9,14 +9,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from streams.broker.embedded import free_port
 from streams.settings import Settings
 from tests.integration.notify.notify_io import group_settled
 from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver
-from tests.integration.pipeline import kafka_io
-from tests.unit.notify.alerts import seed_page_alert
+from tests.unit.notify.alerts import SEED_APPLES_ID
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 
@@ -37,12 +37,14 @@ def _wait(predicate, what: str, output: list[str], timeout: float = 150) -> None
         time.sleep(0.1)
 
 
-def test_up_starts_the_notifier_and_the_seed_alert_arrives_once(tmp_path: Path) -> None:
+def test_up_starts_the_notifier_and_the_seed_page_alert_arrives_once(tmp_path: Path) -> None:
+    """The whole system: the demo feed sends the seed page, the worker raises watch:PRK-RUS for its story of North
+    Korean apples in Russian shops, the notifier `up` started delivers it to a webhook and an inbox, once each."""
     receiver, inbox = WebhookReceiver().start(), SmtpInbox().start()
     port = free_port()
     env = _env(tmp_path, webhooks=receiver.url(), smtp=inbox.address, to="duty@example.org", starttls="false")
     proc = subprocess.Popen(
-        [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(free_port()), "--no-demo"],
+        [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(free_port())],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -51,14 +53,22 @@ def test_up_starts_the_notifier_and_the_seed_alert_arrives_once(tmp_path: Path) 
     output: list[str] = []
     pump = threading.Thread(target=lambda: output.extend(iter(proc.stdout.readline, "")), daemon=True)
     pump.start()
-    alert = seed_page_alert()
+
+    def seed_alert_ids() -> set[str]:
+        return {
+            r.alert_id
+            for r in list(receiver.requests)
+            if r.json()["rule"] == "watch:PRK-RUS" and SEED_APPLES_ID in r.json()["sample_article_ids"]
+        }
+
     try:
         _wait(lambda: "Ctrl-C stops everything" in "".join(output), "the start", output)
         assert "Notifier: new alerts to webhook-" in "".join(output)
+        _wait(lambda: seed_alert_ids(), "the seed page's PRK-RUS alert at the webhook", output, timeout=240)
+        [seed_id] = seed_alert_ids()
+        _wait(lambda: seed_id in inbox.alert_ids(), "the seed page's PRK-RUS alert in the inbox", output)
         settings = Settings(bootstrap_servers=f"127.0.0.1:{port}")
-        asyncio.run(kafka_io.produce(settings, "alerts", [(alert.id.encode(), alert.to_bytes())] * 2))
-        _wait(lambda: receiver.requests and inbox.mails, "the webhook request and the mail", output)
-        _wait(lambda: asyncio.run(group_settled(settings)), "both records settled", output)
+        _wait(lambda: asyncio.run(group_settled(settings)), "every alert so far settled", output)
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=90)
@@ -66,8 +76,9 @@ def test_up_starts_the_notifier_and_the_seed_alert_arrives_once(tmp_path: Path) 
         receiver.stop()
         inbox.stop()
     assert "all processes stopped, broker included" in "".join(output)
-    assert [r.alert_id for r in receiver.requests] == [alert.id]
-    assert [m.message["X-Dyadwatch-Alert-Id"] for m in inbox.mails] == [alert.id]
+    hooks, mails = Counter(r.alert_id for r in receiver.requests), inbox.alert_ids()
+    assert (hooks[seed_id], mails[seed_id]) == (1, 1)
+    assert set(hooks.values()) == {1} and set(mails.values()) == {1}, "some alert was sent twice"
 
 
 def test_up_refuses_bad_routes_before_starting_anything(tmp_path: Path) -> None:
