@@ -64,7 +64,7 @@ class Notifier:
         )
         self._producer = make_producer(self.settings, client_id="dyadwatch-notify")
         self._log = DeliveryLog(delivery_log_path(self.settings))
-        self._http = httpx.AsyncClient(timeout=self.settings.notify_timeout_s, follow_redirects=False, trust_env=False)
+        self._http = httpx.AsyncClient(timeout=self.settings.notify_timeout_s, follow_redirects=False)
         await self._producer.start()
         await consumer.start()
         log.info("notifier consuming", extra={"topic": self.topic, "group": consumer_group(self.settings)})
