@@ -8,11 +8,12 @@ import logging.config
 import os
 import signal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
 from streams.cli.options import BootstrapOption, settings_for
+from streams.notify.routes import WebhookFormat
 from streams.settings import Settings
 
 
@@ -27,7 +28,7 @@ def notify(
         list[str] | None, typer.Option("--webhook", help="Send every alert to this URL (repeatable).")
     ] = None,
     webhook_format: Annotated[
-        Literal["json", "slack", "teams", "mattermost"] | None,
+        WebhookFormat | None,
         typer.Option("--webhook-format", help="Body of the --webhook requests (default: json, the alert itself)."),
     ] = None,
     webhook_secret_env: Annotated[

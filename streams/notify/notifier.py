@@ -11,6 +11,7 @@ between a destination accepting a request and the log write, closed by receivers
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -62,25 +63,26 @@ class Notifier:
             enable_auto_commit=False,
             max_poll_records=50,
         )
-        self._producer = make_producer(self.settings, client_id="dyadwatch-notify")
-        self._log = DeliveryLog(delivery_log_path(self.settings))
-        self._http = httpx.AsyncClient(timeout=self.settings.notify_timeout_s, follow_redirects=False)
-        await self._producer.start()
-        await consumer.start()
-        log.info("notifier consuming", extra={"topic": self.topic, "group": consumer_group(self.settings)})
-        try:
-            while not stop.is_set():
-                batch = await _until_stop(consumer.getmany(timeout_ms=1000), stop)
-                for tp, records in (batch or {}).items():
-                    await self._partition(consumer, tp, records, stop)
-        except Stopped:
-            pass
-        finally:
-            await consumer.stop()  # no commit here: only settled offsets were committed
-            await self._producer.stop()
-            await self._http.aclose()
-            self._log.close()
-            log.info("notifier stopped", extra=dict(self.counts))
+        async with contextlib.AsyncExitStack() as resources:
+            self._log = DeliveryLog(delivery_log_path(self.settings))
+            resources.callback(self._log.close)
+            self._http = await resources.enter_async_context(
+                httpx.AsyncClient(timeout=self.settings.notify_timeout_s, follow_redirects=False)
+            )
+            self._producer = make_producer(self.settings, client_id="dyadwatch-notify")
+            await self._producer.start()
+            resources.push_async_callback(self._producer.stop)
+            await consumer.start()
+            resources.push_async_callback(consumer.stop)  # no commit there: only settled offsets were committed
+            log.info("notifier consuming", extra={"topic": self.topic, "group": consumer_group(self.settings)})
+            try:
+                while not stop.is_set():
+                    batch = await _until_stop(consumer.getmany(timeout_ms=1000), stop)
+                    for tp, records in (batch or {}).items():
+                        await self._partition(consumer, tp, records, stop)
+            except Stopped:
+                pass
+        log.info("notifier stopped", extra=dict(self.counts))
 
     async def _partition(
         self, consumer: Any, tp: TopicPartition, records: list[ConsumerRecord], stop: asyncio.Event
