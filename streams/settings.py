@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,44 @@ class Settings(BaseSettings):
     dashboard_oidc: bool = Field(
         False, description="Require an OpenID Connect login (st.login; [auth] in .streamlit/secrets.toml)."
     )
+
+    # Notifier (`dyadwatch notify`): a routes file, or the simple case of webhooks and one SMTP server
+    notify_routes_file: Path | None = Field(None, description="YAML routes of the notifier (docs/notify.md).")
+    notify_webhooks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Webhook URLs that get every alert, comma-separated (no routes file)."
+    )
+    notify_webhook_format: Literal["json", "slack", "teams", "mattermost"] = "json"
+    notify_webhook_secret: SecretStr | None = Field(None, description="HMAC-SHA256 key signing webhook bodies.")
+    notify_smtp: str | None = Field(None, description="SMTP server HOST:PORT that mails every alert (no routes file).")
+    notify_to: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Mail recipients, comma-separated."
+    )
+    notify_from: str = Field("dyadwatch@localhost", description="Sender address of alert mails.")
+    notify_smtp_user: str | None = None
+    notify_smtp_password: SecretStr | None = None
+    notify_starttls: bool = Field(True, description="Upgrade SMTP connections with STARTTLS (certificate checked).")
+    notify_attempts: int = Field(5, ge=1, le=20, description="Tries per alert and destination before a dead letter.")
+    notify_backoff_s: float = Field(
+        1.0, ge=0.0, le=600.0, description="Wait after the first failure; doubles each try."
+    )
+    notify_timeout_s: float = Field(
+        10.0, gt=0.0, le=300.0, description="Timeout of one webhook request or SMTP session."
+    )
+    notify_max_age_minutes: int = Field(
+        24 * 60,
+        ge=0,
+        description="Alerts raised longer ago than this are not sent (a first start on an old topic); 0 sends all.",
+    )
+
+    @field_validator("notify_webhooks", "notify_to", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @property
+    def notify_configured(self) -> bool:
+        """Whether the notifier has anywhere to send alerts (`up` starts it then)."""
+        return bool(self.notify_routes_file or self.notify_webhooks or self.notify_smtp)
 
     def topic(self, suffix: str) -> str:
         from schemas.topics import topic_name

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from streams.cli import classify_cmd, dashboard_cmd, ingest_cmd, kafka_cmd, schemas_cmd, topics_cmd, up_cmd, worker_cmd
+from streams.cli import (
+    classify_cmd,
+    dashboard_cmd,
+    ingest_cmd,
+    kafka_cmd,
+    notify_cmd,
+    schemas_cmd,
+    topics_cmd,
+    up_cmd,
+    worker_cmd,
+)
 
 app = typer.Typer(
     name="dyadwatch",
@@ -22,6 +32,7 @@ app.command("up")(up_cmd.up)
 app.command("dashboard")(dashboard_cmd.dashboard)
 app.command("classify")(classify_cmd.classify)
 app.command("eval")(classify_cmd.evaluate)
+app.command("notify")(notify_cmd.notify)
 
 
 def main() -> None:

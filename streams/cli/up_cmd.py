@@ -8,7 +8,7 @@ import shutil
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,8 +16,11 @@ from streams.broker import BrokerError
 from streams.broker.toolchain import ToolchainError
 from streams.cli.kafka_cmd import broker_for
 from streams.kafka_admin import ensure_topics
-from streams.settings import get_settings
+from streams.settings import Settings, get_settings
 from streams.supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from streams.notify.routes import Routes
 
 
 def _dyadwatch() -> str:
@@ -32,6 +35,17 @@ def _registered(name: str) -> bool:
     return name in get_command(app).commands  # type: ignore[attr-defined]
 
 
+def _notify_routes(settings: Settings) -> Routes | None:
+    """The notifier's routes when any are configured (checked before anything starts), else None."""
+    from streams.notify.routes import RoutesError, routes_for
+
+    try:
+        return routes_for(settings)
+    except RoutesError as exc:
+        typer.secho(f"error: notifier routes: {exc}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
 def up(
     port: Annotated[int, typer.Option(help="Port of the embedded broker.")] = 9092,
     dashboard_port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501,
@@ -42,6 +56,7 @@ def up(
 ) -> None:
     """Start everything on this machine and keep it running; Ctrl-C stops every process, the broker included."""
     settings = get_settings()
+    notify_routes = _notify_routes(settings)
     broker = broker_for(None)
     typer.secho(f"Starting Apache Kafka {settings.kafka_version} (KRaft, 127.0.0.1:{port}) …", bold=True)
     try:
@@ -73,6 +88,10 @@ def up(
         if _registered("dashboard"):
             supervisor.start("dashboard", [exe, "dashboard", "--port", str(dashboard_port)])
             typer.secho(f"Dashboard: http://127.0.0.1:{dashboard_port}", fg="green", bold=True)
+        if notify_routes is not None and _registered("notify"):
+            supervisor.start("notify", [exe, "notify"])
+            names = ", ".join(notify_routes.destinations)
+            typer.secho(f"Notifier: new alerts to {names} (dyadwatch notify)", fg="green")
         typer.secho(f"Kafka: {state.bootstrap}   (Ctrl-C stops everything)", fg="green")
         if not supervisor.children:
             signal.pause()
