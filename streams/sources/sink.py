@@ -255,16 +255,25 @@ def _broker_reason(exc: KafkaError) -> str:
     return f"{exc} ({description})" if description else str(exc)
 
 
-async def _topic_incarnation(sink: KafkaSink, producer: AIOKafkaProducer) -> str:
-    """What the delivered-ids memory is keyed by: the topic id, which changes when the topic is created again."""
-    try:
-        return await topic_id(producer, sink.topic)
-    except TopicIdUnavailable as exc:
-        if "UnknownTopicOrPartition" in str(exc):
-            raise SinkUnavailable(f"{exc}; create the topics with `dyadwatch topics create`") from None
-        cluster = producer.client.cluster.cluster_id  # old brokers: the best available, the cluster's id
-        log_event("seen_ids_keyed_by_cluster", reason=str(exc), cluster=cluster)
-        return f"cluster-{cluster}"
+async def _topic_incarnation(sink: KafkaSink, producer: AIOKafkaProducer, *, wait_s: float = 10.0) -> str:
+    """What the delivered-ids memory is keyed by: the topic id, which changes when the topic is created again.
+
+    A topic created a moment ago may not be known to the broker answering yet, so a missing topic is asked about
+    again for ``wait_s`` before it is reported."""
+    deadline = asyncio.get_running_loop().time() + wait_s
+    while True:
+        try:
+            return await topic_id(producer, sink.topic)
+        except TopicIdUnavailable as exc:
+            missing = "UnknownTopicOrPartition" in str(exc) or "LeaderNotAvailable" in str(exc)
+            if missing and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.2)
+                continue
+            if missing:
+                raise SinkUnavailable(f"{exc}; create the topics with `dyadwatch topics create`") from None
+            cluster = producer.client.cluster.cluster_id  # brokers without topic ids: the cluster's id, at least
+            log_event("seen_ids_keyed_by_cluster", reason=str(exc), cluster=cluster)
+            return f"cluster-{cluster}"
 
 
 @asynccontextmanager
