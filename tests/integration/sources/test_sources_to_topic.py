@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ from streams.sources.file_replay import replay_file
 from streams.sources.gdelt import ingest_gdelt
 from streams.sources.http_push import serve_push
 from streams.sources.news_page import ingest_page
+from tests.fixtures.gdelt_copies import export_copy
 from tests.integration.sources.conftest import assert_each_once, read_articles
 
 
@@ -44,6 +46,24 @@ async def test_gdelt_reference_file(kafka_settings: Settings, shared: Path) -> N
     distinct_urls = {line.split("\t")[60] for line in export.read_text(encoding="utf-8").splitlines() if line}
     assert run.stats.emitted == len(records) == len(distinct_urls) and run.exports_read == 1
     assert all(a.source == "gdelt" and a.metadata["gdelt"]["events"] for _, a in records)
+
+
+async def test_gdelt_folder_of_history_within_a_date_range(
+    kafka_settings: Settings, shared: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "gdelt"
+    folder.mkdir()
+    for copy, stamp in enumerate(("20191024143000", "20191024144500", "20191024150000", "20191025000000")):
+        export_copy(shared, folder / f"{stamp}.export.CSV", copy)
+    since, until = datetime(2019, 10, 24, 14, 45, tzinfo=UTC), datetime(2019, 10, 25, tzinfo=UTC)
+    run = await ingest_gdelt(kafka_settings, str(folder), since=since, until=until)
+    records = await read_articles(kafka_settings)
+    assert_each_once(records)
+    assert (run.exports_read, run.exports_failed, run.exports_skipped) == (2, 0, 2)
+    assert run.stats.emitted == len(records) == 2 * 425
+    assert {a.url.rsplit("?copy=", 1)[1] for _, a in records} == {"1", "2"}  # type: ignore[union-attr]
+    again = await ingest_gdelt(kafka_settings, str(folder / "*.export.CSV"), since=since, until=until)
+    assert (again.stats.emitted, again.stats.duplicates) == (0, 850)
 
 
 def _gdelt_zip(shared: Path, rows: int) -> bytes:
