@@ -134,8 +134,8 @@ async def read_records(
         try:
             row = next(csv.reader(io.StringIO(record_text), delimiter="\t" if fmt == "tsv" else ","), [])
         except csv.Error as exc:
-            number += header is not None
-            yield number, Rejected(f"unreadable CSV: {exc}"), consumed
+            number += 1
+            yield number, Rejected(f"unreadable CSV{' header' if header is None else ''}: {exc}"), consumed
             continue
         if not row:
             continue
