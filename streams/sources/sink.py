@@ -71,15 +71,15 @@ class ArticleSink:
 
     async def emit(self, article: RawArticle) -> Delivery:
         """Hand over one article; its delivery is settled by the next ``flush`` at the latest."""
+        delivery = Delivery(article.id, article.source)
+        if self._already_emitted(article.id):
+            self.stats.duplicates += 1
+            delivery.status = "duplicate"
+            return delivery
         clamped = clamp_future(article, self._future_tolerance_s)
         if clamped is not article:
             self.stats.clamped += 1
             log_event("published_at_clamped", id=article.id, claimed=article.published_at.isoformat())
-        delivery = Delivery(clamped.id, clamped.source)
-        if self._already_emitted(clamped.id):
-            self.stats.duplicates += 1
-            delivery.status = "duplicate"
-            return delivery
         value = clamped.to_bytes()
         size = len(value) + len(clamped.id)
         if size > self._max_record_bytes:

@@ -36,6 +36,7 @@ INTERNAL = {
     "::ffff:169.254.169.254": "link-local",
     "::ffff:10.0.0.1": "private",
     "64:ff9b::a9fe:a9fe": "link-local",  # NAT64 form of 169.254.169.254
+    "2002:a9fe:a9fe::1": "link-local",  # 6to4 form of 169.254.169.254
     "240.0.0.1": "reserved",
     "198.18.0.1": "not globally routable",  # benchmarking range
     "192.0.2.1": "not globally routable",  # documentation range
