@@ -194,10 +194,17 @@ async def _emit_export(sink: ArticleSink, data: bytes, name: str) -> None:
     await sink.flush()
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 async def _read_local(sink: ArticleSink, run: GdeltRun, selection: ExportSelection, show_progress: bool) -> None:
-    total = sum(p.stat().st_size for p in selection.files)
+    sizes = {path: _size(path) for path in selection.files}
     label = selection.files[0].name if len(selection.files) == 1 else f"{len(selection.files)} GDELT exports"
-    with ReplayProgress(label, total, enabled=show_progress) as progress:
+    with ReplayProgress(label, sum(sizes.values()), enabled=show_progress) as progress:
         for path in selection.files:
             before = sink.stats.emitted
             try:
@@ -206,7 +213,7 @@ async def _read_local(sink: ArticleSink, run: GdeltRun, selection: ExportSelecti
             except (Rejected, OSError) as exc:
                 run.exports_failed += 1
                 log_rejected(SOURCE, f"export could not be read: {exc}", location=str(path))
-            progress.advance(path.stat().st_size)
+            progress.advance(sizes[path])
             progress.count_articles(sink.stats.emitted - before)
 
 
