@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from abc import ABC, abstractmethod
 from collections import Counter, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,7 +62,7 @@ class SinkStats:
     refusals: Counter[str] = field(default_factory=Counter)
 
 
-class ArticleSink:
+class ArticleSink(ABC):
     """Takes validated articles (``emit``) and settles their deliveries (``flush``)."""
 
     def __init__(self, settings: Settings) -> None:
@@ -94,12 +95,13 @@ class ArticleSink:
         self.stats.refusals[reason] += 1
         log_rejected(delivery.source, reason, id=delivery.article_id)
 
-    def _already_emitted(self, article_id: str) -> bool:
-        raise NotImplementedError
+    @abstractmethod
+    def _already_emitted(self, article_id: str) -> bool: ...
 
-    async def _send(self, delivery: Delivery, key: bytes, value: bytes) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def _send(self, delivery: Delivery, key: bytes, value: bytes) -> None: ...
 
+    @abstractmethod
     async def flush(self) -> None:
         """Wait until every delivery handed out so far is settled."""
 

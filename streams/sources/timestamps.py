@@ -1,4 +1,5 @@
-"""Reading the many ways sources write a publication time into one timezone-aware UTC datetime."""
+"""Reading the many ways sources write a publication time into one timezone-aware UTC datetime, and the one rule
+for times ahead of the clock."""
 
 from __future__ import annotations
 
