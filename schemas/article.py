@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from pydantic import Field, field_validator
@@ -16,6 +17,32 @@ from schemas.base import (
     UtcDatetime,
     utc_now,
 )
+
+# Metadata is free-form, so it is bounded: sources and pushing clients cannot grow a record without limit.
+MAX_METADATA_KEYS = 64
+MAX_METADATA_DEPTH = 8
+MAX_METADATA_BYTES = 64 * 1024
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply a JSON-like value nests (0 for a scalar), walked iteratively so no input can exhaust the stack."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list | tuple):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def metadata_problem(metadata: dict[str, Any]) -> str | None:
+    """Why ``metadata`` is out of bounds (nesting, then size as JSON), or None."""
+    if nesting_depth(metadata) > MAX_METADATA_DEPTH:
+        return f"metadata is nested deeper than {MAX_METADATA_DEPTH} levels"
+    size = len(json.dumps(metadata, default=str, ensure_ascii=False).encode())
+    if size > MAX_METADATA_BYTES:
+        return f"metadata is {size} bytes as JSON, over the {MAX_METADATA_BYTES}-byte cap"
+    return None
 
 
 def article_id(url: str | None, source: str, title: str) -> str:
@@ -40,7 +67,11 @@ class RawArticle(Payload):
     published_at: UtcDatetime = Field(description="When the source published it (event time for windows).")
     ingested_at: UtcDatetime = Field(default_factory=utc_now, description="When dyadwatch read it.")
     metadata: dict[str, Any] = Field(
-        default_factory=dict, description="Source-specific extras (e.g. GDELT's own codes)."
+        default_factory=dict,
+        max_length=MAX_METADATA_KEYS,
+        description="Source-specific extras (e.g. GDELT's own codes) and what ingestion changed: "
+        "'published_at_claimed' holds a publication time that lay too far ahead of ingest, published_at then being "
+        f"the ingest time. At most {MAX_METADATA_KEYS} keys, {MAX_METADATA_DEPTH} levels, {MAX_METADATA_BYTES} bytes.",
     )
 
     @field_validator("url")
@@ -48,6 +79,14 @@ class RawArticle(Payload):
     def _http_only(cls, value: str | None) -> str | None:
         if value is not None and not value.lower().startswith(("http://", "https://")):
             raise ValueError("url must be an http(s) URL")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
+        problem = metadata_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("text")

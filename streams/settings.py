@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         description="How far past now a publication time may lie (clock skew): later ones are clamped to now and "
         "flagged. Below the topics' message.timestamp.after.max.ms (1 h), so every record timestamp is accepted.",
     )
+    fetch_allow: str = Field(
+        "",
+        description="Internal destinations sources may fetch from anyway, comma-separated CIDRs or host names "
+        "(e.g. '10.1.0.0/16, feeds.intranet.example'). Empty: loopback, private, link-local and other internal "
+        "addresses are refused on every hop.",
+    )
     classifier_native: bool = Field(
         True, description="Load the mypyc-compiled classifier (build/classifier-native) when built from these sources."
     )

@@ -207,6 +207,7 @@ async def run_demo_feed(
     duration: float | None = None,
     seed: int = 7,
     dry_run: bool = False,
+    resend: bool = False,
     stop: asyncio.Event | None = None,
 ) -> SinkStats:
     """Run the demo feed until ``duration`` seconds have passed (forever when None) or ``stop`` is set.
@@ -220,7 +221,7 @@ async def run_demo_feed(
     rng = random.Random(seed)
     started, now = time.monotonic(), utc_now()
     writer = DemoWriter(world, rng, run_id=f"{now:%Y%m%dT%H%M%S}-{seed}")
-    async with open_sink(settings, dry_run=dry_run) as sink:
+    async with open_sink(settings, dry_run=dry_run, resend=resend) as sink:
         await _emit_all(sink, seed_stories(now))
         await _emit_all(sink, backfill(writer, now))
         log_event("demo_backfilled", articles=sink.stats.emitted, hours=world.backfill_hours)

@@ -134,8 +134,8 @@ async def read_records(
         try:
             row = next(csv.reader(io.StringIO(record_text), delimiter="\t" if fmt == "tsv" else ","), [])
         except csv.Error as exc:
-            number += header is not None
-            yield number, Rejected(f"unreadable CSV: {exc}"), consumed
+            number += 1
+            yield number, Rejected(f"unreadable CSV{' header' if header is None else ''}: {exc}"), consumed
             continue
         if not row:
             continue
@@ -159,6 +159,7 @@ async def replay_file(
     rate: float | None = None,
     follow: bool = False,
     dry_run: bool = False,
+    resend: bool = False,
     show_progress: bool = True,
     stop: asyncio.Event | None = None,
 ) -> SinkStats:
@@ -167,7 +168,7 @@ async def replay_file(
     mapper = RecordMapper(source or f"file:{path.name}", mapping or {})
     pacer = Pacer(rate)
     total = None if follow else path.stat().st_size
-    async with open_sink(settings, dry_run=dry_run) as sink:
+    async with open_sink(settings, dry_run=dry_run, resend=resend) as sink:
         with ReplayProgress(path.name, total, enabled=show_progress) as progress:
             async for number, record, size in read_records(path, fmt, follow=follow, stop=stop):
                 progress.advance(size)
@@ -180,7 +181,7 @@ async def replay_file(
                     log_rejected(mapper.default_source, exc.reason, line=number)
                     continue
                 await pacer.wait()
-                if await sink.emit(article):
+                if (await sink.emit(article)).status == "pending":
                     progress.count_article()
             await sink.flush()
         return sink.stats

@@ -39,6 +39,10 @@ DATEADDED, SOURCEURL = 59, 60
 _SLUG_NOISE_RE = re.compile(r"(\.[a-z]{2,5})$|([-_.]?\d[\w.]*)$", re.IGNORECASE)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
 _SMALL_WORDS = frozenset({"of", "to", "in", "on", "at", "by", "de", "la", "le", "el", "al"})
+# a public host name: dot-separated labels ending in a top-level domain of letters (or an IP address)
+_HOST_RE = re.compile(
+    r"^(?:(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]+)|\d+\.\d+\.\d+\.\d+)$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -148,30 +152,40 @@ class _UrlGroup:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def export_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, columns) of each non-blank line. GDELT never quotes, so a plain split is exact (and a stray
-    carriage return or quote in a field cannot upset a CSV parser)."""
+def export_rows(lines: Iterable[str]) -> Iterator[tuple[int, list[str], bool]]:
+    """(line number, columns, whether the line has its line end) of each non-blank line. GDELT never quotes, so a
+    plain split is exact (and a stray carriage return or quote in a field cannot upset a CSV parser). GDELT ends
+    every row with a newline: a row without one is the end of a file cut short."""
     for number, line in enumerate(lines, start=1):
         row = line.rstrip("\r\n").split("\t")
         if any(row):
-            yield number, row
+            yield number, row, line.endswith("\n")
+
+
+def row_problem(row: list[str], complete: bool) -> str | None:
+    """Why a row cannot be read, or None. A cut row can keep all 61 columns with its last one, the URL, cut short."""
+    if len(row) != COLUMNS:
+        return f"row has {len(row)} columns, GDELT 2.0 exports have {COLUMNS}"
+    if not complete:
+        return "row is cut short (no line end: the export is truncated), so its SOURCEURL may be too"
+    url = http_url(row[SOURCEURL])
+    if url is None:
+        return f"SOURCEURL is not an http(s) URL: {row[SOURCEURL][:100]!r}"
+    host = urlsplit(url).hostname or ""
+    if not _HOST_RE.match(host):
+        return f"SOURCEURL has no plausible host name: {row[SOURCEURL][:100]!r}"
+    return None
 
 
 def export_articles(lines: Iterable[str], *, export_name: str) -> list[RawArticle]:
     """One article per distinct SOURCEURL, in first-seen order; malformed rows are logged and skipped."""
     groups: dict[str, _UrlGroup] = {}
-    for number, row in export_rows(lines):
-        if len(row) != COLUMNS:
-            log_rejected(
-                SOURCE, f"row has {len(row)} columns, GDELT 2.0 exports have {COLUMNS}", export=export_name, line=number
-            )
+    for number, row, complete in export_rows(lines):
+        problem = row_problem(row, complete)
+        if problem is not None:
+            log_rejected(SOURCE, problem, export=export_name, line=number)
             continue
-        url = http_url(row[SOURCEURL])
-        if url is None:
-            log_rejected(
-                SOURCE, f"SOURCEURL is not an http(s) URL: {row[SOURCEURL][:100]!r}", export=export_name, line=number
-            )
-            continue
+        url = http_url(row[SOURCEURL]) or ""
         group = groups.setdefault(url, _UrlGroup(url, row[DATEADDED]))
         if len(group.events) < MAX_EVENTS_PER_ARTICLE:
             group.events.append(row_event(row))

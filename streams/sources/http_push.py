@@ -1,8 +1,12 @@
 """``dyadwatch ingest serve``: an HTTP endpoint other systems push articles to.
 
-``POST /articles`` takes one JSON article or an array of them and answers 202 with their ids once the broker has
-them (all-or-nothing: if any item is invalid, nothing is sent and 422 lists each item's field errors); bodies over the
-cap get 413; ``GET /health`` reports counts. With a token configured, POST needs ``Authorization: Bearer <token>``.
+``POST /articles`` takes one JSON article or an array of them. If any item is invalid, nothing is sent and 422 lists
+each item's field errors. Otherwise every item goes to the broker, and the answer is 202 with their ids only when the
+broker acknowledged every one (or had it already: ``duplicates``); when it refused some, the answer lists the ids it
+took and each refused item with the broker's reason — 422 for a record it will never take (too large), 503 when
+retrying later may help. Bodies over the cap get 413, bodies that are not JSON or nest deeper than
+``MAX_BODY_DEPTH`` get 400. ``GET /health`` reports counts. With a token configured, POST needs
+``Authorization: Bearer <token>``.
 """
 
 from __future__ import annotations
@@ -17,15 +21,16 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from schemas.article import RawArticle
+from schemas.article import RawArticle, nesting_depth
 from schemas.base import MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
 from streams.settings import Settings
 from streams.sources.article_fields import make_article
 from streams.sources.rejections import Rejected, log_event, log_rejected
-from streams.sources.sink import ArticleSink, open_sink
+from streams.sources.sink import ArticleSink, SinkStats, open_sink
 
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_ITEMS_PER_REQUEST = 1000
+MAX_BODY_DEPTH = 16  # an array of articles whose metadata nests MAX_METADATA_DEPTH levels fits well within it
 
 
 @dataclass
@@ -82,7 +87,9 @@ def _item_errors(index: int, item: Any) -> tuple[RawArticle | None, list[dict[st
             for err in exc.errors()
         ]
     except Rejected as exc:
-        field, _, message = exc.reason.rpartition(": ") if exc.reason.startswith("url:") else ("text", "", exc.reason)
+        field, _, message = exc.reason.partition(": ")
+        if field not in PushedArticle.model_fields:  # e.g. 'no title and no text'
+            field, message = "text", exc.reason
         return None, [{"index": index, "field": field, "message": message}]
 
 
@@ -106,9 +113,16 @@ async def post_articles(request: web.Request) -> web.Response:
         return web.json_response({"error": f"body exceeds {state.max_body_bytes} bytes"}, status=413)
     try:
         payload = json.loads(raw)
+    except RecursionError:
+        payload, problem = None, "body nests too deeply to parse"
     except (ValueError, UnicodeDecodeError) as exc:
-        log_rejected("push", f"body is not JSON: {exc}", peer=request.remote)
-        return web.json_response({"error": f"body is not JSON: {exc}"}, status=400)
+        payload, problem = None, f"body is not JSON: {exc}"
+    else:
+        problem = f"body nests deeper than {MAX_BODY_DEPTH} levels" if nesting_depth(payload) > MAX_BODY_DEPTH else None
+    if problem is not None:
+        state.rejected += 1
+        log_rejected("push", problem, peer=request.remote)
+        return web.json_response({"error": problem}, status=400)
     items = payload if isinstance(payload, list) else [payload]
     if not items or len(items) > MAX_ITEMS_PER_REQUEST:
         return web.json_response(
@@ -126,14 +140,25 @@ async def post_articles(request: web.Request) -> web.Response:
         log_rejected("push", "invalid articles", peer=request.remote, errors=errors[:20])
         return web.json_response({"errors": errors}, status=422)
     sink = request.app[SINK_KEY]
-    async with state.lock:  # one batch at a time, so a flush's failures belong to this request
-        fresh = [await sink.emit(article) for article in articles]
-        failed = await sink.flush()
-    if failed:
-        return web.json_response({"error": "the broker did not take these articles", "ids": failed}, status=503)
-    state.accepted += sum(fresh)
-    duplicates = [a.id for a, new in zip(articles, fresh, strict=True) if not new]
-    return web.json_response({"ids": [a.id for a in articles], "duplicates": duplicates}, status=202)
+    async with state.lock:  # one batch at a time: a producer restart after a refusal never interleaves with another
+        deliveries = [await sink.emit(article) for article in articles]
+        await sink.flush()
+    taken = [d.article_id for d in deliveries if d.status in ("delivered", "duplicate")]
+    duplicates = [d.article_id for d in deliveries if d.status == "duplicate"]
+    refused = [(index, d) for index, d in enumerate(deliveries) if d.status == "refused"]
+    state.accepted += sum(d.status == "delivered" for d in deliveries)
+    if not refused:
+        return web.json_response({"ids": taken, "duplicates": duplicates}, status=202)
+    state.rejected += len(refused)
+    return web.json_response(
+        {
+            "error": "the broker did not take every article",
+            "ids": taken,
+            "duplicates": duplicates,
+            "refused": [{"index": index, "id": d.article_id, "reason": d.reason} for index, d in refused],
+        },
+        status=503 if all(d.retriable for _, d in refused) else 422,
+    )
 
 
 async def health(request: web.Request) -> web.Response:
@@ -160,12 +185,13 @@ async def serve_push(
     token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     dry_run: bool = False,
+    resend: bool = False,
     stop: asyncio.Event | None = None,
     started: asyncio.Event | None = None,
-) -> None:
+) -> SinkStats:
     """Serve until ``stop`` is set; ``started`` is set once the port accepts connections."""
     stop = stop or asyncio.Event()
-    async with open_sink(settings, dry_run=dry_run) as sink:
+    async with open_sink(settings, dry_run=dry_run, resend=resend) as sink:
         runner = web.AppRunner(make_push_app(sink, token=token, max_body_bytes=max_body_bytes), access_log=None)
         await runner.setup()
         try:
@@ -176,3 +202,4 @@ async def serve_push(
             await stop.wait()
         finally:
             await runner.cleanup()
+        return sink.stats

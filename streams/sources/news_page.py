@@ -10,6 +10,7 @@ from pathlib import Path
 
 from schemas.article import RawArticle
 from streams.settings import Settings
+from streams.sources.address_guard import FetchPolicy
 from streams.sources.article_fields import make_article
 from streams.sources.page_blocks import PageContent, decode_text, html_page, looks_like_html, text_page
 from streams.sources.rejections import Rejected, log_event, log_rejected
@@ -59,10 +60,12 @@ def page_articles(data: bytes, *, source: str, charset: str | None = None, page:
     return articles
 
 
-async def read_page(location: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str | None]:
+async def read_page(
+    location: str, *, policy: FetchPolicy | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[bytes, str | None]:
     """The page's bytes and declared charset, from an http(s) URL (safely) or a local file."""
     if is_url(location):
-        result = await safe_fetch(location, max_bytes=max_bytes)
+        result = await safe_fetch(location, policy=policy, max_bytes=max_bytes)
         charset = result.headers.get("content-type", "").partition("charset=")[2].strip() or None
         return result.body, charset
     path = Path(location)
@@ -71,15 +74,15 @@ async def read_page(location: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
     return path.read_bytes(), None
 
 
-async def ingest_page(settings: Settings, location: str, *, dry_run: bool = False) -> SinkStats:
+async def ingest_page(settings: Settings, location: str, *, dry_run: bool = False, resend: bool = False) -> SinkStats:
     """Read one page and emit its stories; a page that cannot be read is logged and yields nothing."""
     source = page_source(location)
     try:
-        data, charset = await read_page(location)
+        data, charset = await read_page(location, policy=FetchPolicy.from_settings(settings))
     except (FetchError, OSError) as exc:
         log_rejected(source, f"page could not be read: {exc}")
         return SinkStats()
-    async with open_sink(settings, dry_run=dry_run) as sink:
+    async with open_sink(settings, dry_run=dry_run, resend=resend) as sink:
         for article in page_articles(data, source=source, charset=charset, page=location):
             await sink.emit(article)
         await sink.flush()

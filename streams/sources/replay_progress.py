@@ -20,7 +20,7 @@ class ArticleRateColumn(ProgressColumn):
 
 
 class ReplayProgress:
-    """A context manager; ``advance(bytes)`` per record read, ``count_article()`` per article sent."""
+    """A context manager; ``advance(bytes)`` per record read, ``count_article()`` per article sent (or several)."""
 
     def __init__(self, name: str, total_bytes: int | None, *, enabled: bool = True) -> None:
         # Tailing a file (no total) has no percentage or ETA to show, only counts and rate.
@@ -51,5 +51,8 @@ class ReplayProgress:
         self._progress.advance(self._task, size)
 
     def count_article(self) -> None:
-        self._articles += 1
+        self.count_articles(1)
+
+    def count_articles(self, count: int) -> None:
+        self._articles += count
         self._progress.update(self._task, articles=self._articles)

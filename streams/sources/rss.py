@@ -27,12 +27,13 @@ from rich.table import Table
 
 from schemas.article import RawArticle
 from streams.settings import Settings
+from streams.sources.address_guard import FetchPolicy
 from streams.sources.article_fields import make_article
 from streams.sources.pacing import sleep_or_stop
 from streams.sources.page_blocks import fragment_text, looks_like_html
 from streams.sources.rejections import Rejected, log_event, log_rejected
-from streams.sources.safe_fetch import USER_AGENT, FetchError, safe_fetch
-from streams.sources.sink import ArticleSink, open_sink
+from streams.sources.safe_fetch import FetchError, fetch_client, safe_fetch
+from streams.sources.sink import ArticleSink, SinkStats, open_sink
 
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_BACKOFF_S = 3600.0
@@ -135,17 +136,26 @@ def entry_article(entry: Any, feed_url: str, feed_language: str | None) -> RawAr
 
 
 async def poll_feed(
-    state: FeedState, client: httpx.AsyncClient, sink: ArticleSink, *, interval: float, timeout: float = FEED_TIMEOUT_S
+    state: FeedState,
+    client: httpx.AsyncClient,
+    sink: ArticleSink,
+    *,
+    interval: float,
+    timeout: float = FEED_TIMEOUT_S,
+    conditional: bool = True,
 ) -> None:
-    """Fetch one feed and emit its new entries; every outcome lands in ``state`` (this never raises)."""
-    headers = {k: v for k, v in (("If-None-Match", state.etag), ("If-Modified-Since", state.last_modified)) if v}
+    """Fetch one feed and emit its new entries; every outcome lands in ``state`` (this never raises).
+
+    ``conditional`` sends the feed's ETag / Last-Modified, so an unchanged feed answers 304 with no body."""
+    validators = (("If-None-Match", state.etag), ("If-Modified-Since", state.last_modified)) if conditional else ()
+    headers = {k: v for k, v in validators if v}
     state.last_polled_at = time.time()
     try:
         result = await safe_fetch(state.url, client=client, headers=headers, max_bytes=MAX_FEED_BYTES, timeout=timeout)
     except FetchError as exc:
         state.http_status = None
         state.fail(str(exc), interval)
-        log_event("feed_failed", feed=state.url, reason=str(exc), failures=state.failures)
+        log_rejected(f"rss:{state.url}", f"feed could not be fetched: {exc}", failures=state.failures)
         return
     state.http_status = result.status
     if result.not_modified:
@@ -164,7 +174,7 @@ async def poll_feed(
     state.last_modified = result.headers.get("last-modified") or state.last_modified
     state.entries_in_feed = len(parsed.entries)
     language = parsed.feed.get("language")
-    new = 0
+    deliveries = []
     for index, entry in enumerate(parsed.entries):
         try:
             article = entry_article(entry, state.url, language)
@@ -172,8 +182,10 @@ async def poll_feed(
             state.rejected_total += 1
             log_rejected(f"rss:{state.url}", exc.reason, entry=index, entry_id=entry.get("id"))
             continue
-        new += await sink.emit(article)
+        deliveries.append(await sink.emit(article))
     await sink.flush()
+    new = sum(d.status == "delivered" for d in deliveries)
+    state.rejected_total += sum(d.status == "refused" for d in deliveries)
     state.emitted_total += new
     state.succeed(f"ok, {new} new" + (" (malformed XML read leniently)" if parsed.get("bozo") else ""), interval)
 
@@ -185,22 +197,29 @@ async def run_rss(
     interval: float = 300.0,
     once: bool = False,
     dry_run: bool = False,
+    resend: bool = False,
     stop: asyncio.Event | None = None,
     report: Callable[[FeedStateStore], None] | None = None,
     timeout: float = FEED_TIMEOUT_S,
-) -> FeedStateStore:
-    """Poll ``urls`` until ``stop`` is set (or once); ``report(store)`` is called after each round."""
+) -> tuple[FeedStateStore, SinkStats]:
+    """Poll ``urls`` until ``stop`` is set (or once); ``report(store)`` is called after each round.
+
+    ``resend`` fetches each feed whole (no ETag) on the first round and sends its entries again."""
     stop = stop or asyncio.Event()
     store = FeedStateStore.load(feed_state_path(settings))
     feeds = [store.feed(url) for url in dict.fromkeys(urls)]
     limits = httpx.Limits(max_connections=20, max_keepalive_connections=10)
+    conditional = not resend
     async with (
-        open_sink(settings, dry_run=dry_run) as sink,
-        httpx.AsyncClient(timeout=timeout, limits=limits, headers={"User-Agent": USER_AGENT}) as client,
+        open_sink(settings, dry_run=dry_run, resend=resend) as sink,
+        fetch_client(FetchPolicy.from_settings(settings), timeout=timeout, limits=limits) as client,
     ):
         while not stop.is_set():
             due = feeds if once else [f for f in feeds if f.next_poll_at <= time.time()]
-            await asyncio.gather(*(poll_feed(f, client, sink, interval=interval, timeout=timeout) for f in due))
+            await asyncio.gather(
+                *(poll_feed(f, client, sink, interval=interval, timeout=timeout, conditional=conditional) for f in due)
+            )
+            conditional = True
             if not dry_run:
                 store.save()
             if report is not None and due:
@@ -208,7 +227,7 @@ async def run_rss(
             if once:
                 break
             await sleep_or_stop(stop, max(0.5, min(f.next_poll_at for f in feeds) - time.time()))
-    return store
+        return store, sink.stats
 
 
 def health_table(store: FeedStateStore) -> Table:

@@ -1,4 +1,5 @@
-"""Fetching a URL defensively: http(s) only (redirects included), a timeout, and a cap on the bytes read.
+"""Fetching a URL defensively: http(s) only (redirects included), never an internal address (``address_guard``, on
+every hop), a timeout, and a cap on the bytes read.
 
 Every remote source (RSS, GDELT, news pages) fetches through here, so the rules hold everywhere.
 """
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from streams.sources.address_guard import AddressRefused, FetchPolicy, GuardedTransport
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIMEOUT_S = 20.0
@@ -47,9 +50,23 @@ def require_http_url(url: str) -> str:
     return url
 
 
+def fetch_client(
+    policy: FetchPolicy | None = None, *, timeout: float = DEFAULT_TIMEOUT_S, limits: httpx.Limits | None = None
+) -> httpx.AsyncClient:
+    """An HTTP client whose every connection passes the address check (``policy`` None: no internal address)."""
+    return httpx.AsyncClient(
+        transport=GuardedTransport(policy or FetchPolicy(), limits=limits or httpx.Limits()),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
 async def safe_fetch(
     url: str,
     *,
+    policy: FetchPolicy | None = None,
     client: httpx.AsyncClient | None = None,
     headers: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -57,10 +74,11 @@ async def safe_fetch(
 ) -> FetchResult:
     """GET ``url`` following at most a few http(s) redirects; raise ``FetchError`` on any rule broken or network error.
 
-    Non-2xx answers other than 304 raise too, with the status in the message.
+    Non-2xx answers other than 304 raise too, with the status in the message. ``client`` must come from
+    ``fetch_client`` (it carries its own policy); without one, a client for ``policy`` is made for this fetch.
     """
     own_client = client is None
-    http = client or httpx.AsyncClient(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT})
+    http = client or fetch_client(policy, timeout=timeout)
     try:
         current = require_http_url(url)
         for _ in range(MAX_REDIRECTS + 1):
@@ -99,6 +117,8 @@ async def _get_once(
                 chunks.append(chunk)
             lowered = {k.lower(): v for k, v in response.headers.items()}
             return FetchResult(url, response.status_code, b"".join(chunks), lowered)
+    except AddressRefused as exc:
+        raise FetchError(str(exc)) from None
     except (TimeoutError, httpx.TimeoutException):
         raise FetchError(f"timed out after {timeout:g}s: {url[:200]}") from None
     except httpx.HTTPError as exc:

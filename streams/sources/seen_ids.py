@@ -1,13 +1,13 @@
 """Restart-proof memory of the article ids already delivered to a topic, so no source emits an article twice.
 
-One SQLite file per (cluster, topic) under ``data_dir/sources/seen/``; every source writing to that topic shares it,
-several processes at once included (SQLite's WAL mode and a busy timeout handle that). Ids older than the
+One SQLite file per topic incarnation (its Kafka topic id) under ``data_dir/sources/seen/``: a topic deleted and
+created again, or a wiped broker, has a new topic id and so a fresh memory. Every source writing to that topic shares
+it, several processes at once included (SQLite's WAL mode and a busy timeout handle that). Ids older than the
 de-duplication horizon are forgotten when the store opens.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 import time
@@ -17,11 +17,10 @@ from pathlib import Path
 from streams.settings import Settings
 
 
-def seen_ids_path(settings: Settings, topic: str) -> Path:
-    """Where the ids delivered to ``topic`` on this cluster are remembered."""
-    cluster = hashlib.sha256(settings.bootstrap_servers.encode()).hexdigest()[:10]
-    safe_topic = re.sub(r"[^A-Za-z0-9._-]", "_", topic)
-    return settings.data_dir / "sources" / "seen" / f"{safe_topic}@{cluster}.sqlite"
+def seen_ids_path(settings: Settings, topic: str, incarnation: str) -> Path:
+    """Where the ids delivered to ``topic`` are remembered; ``incarnation`` is its topic id."""
+    safe = [re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in (topic, incarnation)]
+    return settings.data_dir / "sources" / "seen" / f"{safe[0]}@{safe[1]}.sqlite"
 
 
 class SeenIds:

@@ -1,11 +1,14 @@
-"""Reading the many ways sources write a publication time into one timezone-aware UTC datetime."""
+"""Reading the many ways sources write a publication time into one timezone-aware UTC datetime, and the one rule
+for times ahead of the clock."""
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from schemas.article import RawArticle
 
 # Numbers above this are epoch milliseconds, not seconds (year 2286 in seconds).
 _EPOCH_MS_THRESHOLD = 10_000_000_000
@@ -55,3 +58,13 @@ def _parse_text(text: str) -> datetime | None:
         return _as_utc(parsedate_to_datetime(text))
     except (TypeError, ValueError, IndexError):
         return None
+
+
+def clamp_future(article: RawArticle, tolerance_s: float) -> RawArticle:
+    """The one rule for publication times ahead of the clock, at every source: a time more than ``tolerance_s``
+    past the article's ingest time is clamped to the ingest time, and the claimed time kept in
+    ``metadata["published_at_claimed"]``. Old times, however old, are history and stay as they are."""
+    if article.published_at <= article.ingested_at + timedelta(seconds=tolerance_s):
+        return article
+    metadata = {**article.metadata, "published_at_claimed": article.published_at.isoformat()}
+    return article.model_copy(update={"published_at": article.ingested_at, "metadata": metadata})

@@ -19,6 +19,7 @@ GOOD_TITLES = {
 
 
 async def test_feeds_good_and_bad_then_a_restart(kafka_settings: Settings, feed_server) -> None:
+    settings = feed_server.with_allow(kafka_settings)  # DYADWATCH_FETCH_ALLOW=127.0.0.1
     names = ("good_rss.xml", "good_atom.xml", "latin1_rss.xml", "broken_rss.xml")
     good = [feed_server.url(f"feeds/{name}") for name in names]
     bad = {
@@ -30,9 +31,9 @@ async def test_feeds_good_and_bad_then_a_restart(kafka_settings: Settings, feed_
         feed_server.url("huge"): "cap",
         "file:///etc/passwd": "only http",
     }
-    store = await run_rss(kafka_settings, [*good, *bad], once=True, timeout=1.0)
+    store, stats = await run_rss(settings, [*good, *bad], once=True, timeout=1.0)
 
-    records = await read_articles(kafka_settings)
+    records = await read_articles(settings)
     assert_each_once(records)
     titles = {article.title for _, article in records}
     assert titles >= GOOD_TITLES and len(titles) == len(GOOD_TITLES) + 1  # + the latin-1 entry
@@ -41,20 +42,35 @@ async def test_feeds_good_and_bad_then_a_restart(kafka_settings: Settings, feed_
         assert store.feeds[url].status.startswith("error") and reason in store.feeds[url].status, store.feeds[url]
         assert store.feeds[url].failures == 1
     assert all(store.feeds[url].status.startswith("ok") for url in good)
+    assert stats.emitted == len(records)
 
     # A restart: state comes from disk, the server answers 304 (ETag), and nothing is sent twice.
-    again = await run_rss(kafka_settings, good, once=True, timeout=1.0)
+    again, _ = await run_rss(settings, good, once=True, timeout=1.0)
     assert feed_server.not_modified == len(good)
     assert {again.feeds[url].status for url in good} == {"not modified"}
-    assert len(await read_articles(kafka_settings)) == len(records)
+    assert len(await read_articles(settings)) == len(records)
+
+    # --resend: the feeds are fetched whole (no ETag) and every entry is sent again, once.
+    _, resent_stats = await run_rss(settings, good, once=True, resend=True, timeout=1.0)
+    assert feed_server.not_modified == len(good)
+    assert resent_stats.emitted == len(records) and resent_stats.duplicates == 0
+    assert len(await read_articles(settings)) == 2 * len(records)
+
+
+async def test_feeds_on_loopback_are_refused_without_the_allow_list(kafka_settings: Settings, feed_server) -> None:
+    url = feed_server.url("feeds/good_rss.xml")
+    store, stats = await run_rss(kafka_settings, [url], once=True, timeout=1.0)
+    assert "127.0.0.1 is loopback" in store.feeds[url].status and stats.emitted == 0
+    assert feed_server.hits == {} and await read_articles(kafka_settings) == []
 
 
 async def test_entries_seen_before_are_not_re_emitted_even_without_etag(kafka_settings: Settings, feed_server) -> None:
+    settings = feed_server.with_allow(kafka_settings)
     url = feed_server.url("feeds/good_atom.xml")
-    await run_rss(kafka_settings, [url], once=True)
-    (kafka_settings.data_dir / "sources" / "rss" / "feeds.json").unlink()  # lose the validators, keep seen ids
-    store = await run_rss(kafka_settings, [url], once=True)
+    await run_rss(settings, [url], once=True)
+    (settings.data_dir / "sources" / "rss" / "feeds.json").unlink()  # lose the validators, keep seen ids
+    store, _ = await run_rss(settings, [url], once=True)
     assert store.feeds[url].status == "ok, 0 new"
-    records = await read_articles(kafka_settings)
+    records = await read_articles(settings)
     assert len(records) == 2
     assert_each_once(records)

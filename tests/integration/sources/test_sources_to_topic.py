@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,7 @@ from streams.sources.file_replay import replay_file
 from streams.sources.gdelt import ingest_gdelt
 from streams.sources.http_push import serve_push
 from streams.sources.news_page import ingest_page
+from tests.fixtures.gdelt_copies import export_copy
 from tests.integration.sources.conftest import assert_each_once, read_articles
 
 
@@ -38,12 +40,30 @@ async def test_file_replay_once_across_restarts(kafka_settings: Settings, tmp_pa
 
 async def test_gdelt_reference_file(kafka_settings: Settings, shared: Path) -> None:
     export = shared / "reference" / "gdelt" / "20191024143000.export.CSV"
-    stats = await ingest_gdelt(kafka_settings, str(export))
+    run = await ingest_gdelt(kafka_settings, str(export))
     records = await read_articles(kafka_settings)
     assert_each_once(records)
     distinct_urls = {line.split("\t")[60] for line in export.read_text(encoding="utf-8").splitlines() if line}
-    assert stats.emitted == len(records) == len(distinct_urls)
+    assert run.stats.emitted == len(records) == len(distinct_urls) and run.exports_read == 1
     assert all(a.source == "gdelt" and a.metadata["gdelt"]["events"] for _, a in records)
+
+
+async def test_gdelt_folder_of_history_within_a_date_range(
+    kafka_settings: Settings, shared: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "gdelt"
+    folder.mkdir()
+    for copy, stamp in enumerate(("20191024143000", "20191024144500", "20191024150000", "20191025000000")):
+        export_copy(shared, folder / f"{stamp}.export.CSV", copy)
+    since, until = datetime(2019, 10, 24, 14, 45, tzinfo=UTC), datetime(2019, 10, 25, tzinfo=UTC)
+    run = await ingest_gdelt(kafka_settings, str(folder), since=since, until=until)
+    records = await read_articles(kafka_settings)
+    assert_each_once(records)
+    assert (run.exports_read, run.exports_failed, run.exports_skipped) == (2, 0, 2)
+    assert run.stats.emitted == len(records) == 2 * 425
+    assert {a.url.rsplit("?copy=", 1)[1] for _, a in records} == {"1", "2"}  # type: ignore[union-attr]
+    again = await ingest_gdelt(kafka_settings, str(folder / "*.export.CSV"), since=since, until=until)
+    assert (again.stats.emitted, again.stats.duplicates) == (0, 850)
 
 
 def _gdelt_zip(shared: Path, rows: int) -> bytes:
@@ -57,6 +77,7 @@ def _gdelt_zip(shared: Path, rows: int) -> bytes:
 async def test_gdelt_lastupdate_route_polls_and_reads_each_export_once(
     kafka_settings: Settings, shared: Path, feed_server
 ) -> None:
+    kafka_settings = feed_server.with_allow(kafka_settings)
     data = _gdelt_zip(shared, rows=120)
     zip_url = feed_server.put("gdeltv2/20191024143000.export.CSV.zip", data, "application/zip")
     listing = f"{len(data)} {hashlib.md5(data, usedforsecurity=False).hexdigest()} {zip_url}\n"
@@ -68,11 +89,11 @@ async def test_gdelt_lastupdate_route_polls_and_reads_each_export_once(
     while feed_server.hits.get("/gdeltv2/lastupdate.txt", 0) < 3:  # polled again after reading the export
         await asyncio.sleep(0.1)
     stop.set()
-    stats = await asyncio.wait_for(poller, timeout=30)
+    run = await asyncio.wait_for(poller, timeout=30)
     assert feed_server.hits["/gdeltv2/20191024143000.export.CSV.zip"] == 1
     records = await read_articles(kafka_settings)
     assert_each_once(records)
-    assert stats.emitted == len(records) > 0
+    assert run.stats.emitted == len(records) > 0
 
     # restart: the export was read already, so it is not fetched again
     await ingest_gdelt(kafka_settings, lastupdate, once=True)
@@ -82,7 +103,7 @@ async def test_gdelt_lastupdate_route_polls_and_reads_each_export_once(
     feed_server.put("gdeltv2/lastupdate.txt", listing.replace(zip_url, zip_url + "?v=2").encode(), "text/plain")
     feed_server.put("gdeltv2/20191024143000.export.CSV.zip", _gdelt_zip(shared, rows=10), "application/zip")
     refused = await ingest_gdelt(kafka_settings, lastupdate, once=True)
-    assert refused.emitted == 0
+    assert refused.stats.emitted == 0 and refused.exports_failed == 1
     assert len(await read_articles(kafka_settings)) == len(records)
 
 
@@ -91,7 +112,9 @@ async def test_seed_page_gives_four_records_once(kafka_settings: Settings, share
     await ingest_page(kafka_settings, str(page))
     await ingest_page(kafka_settings, str(page))
     url = feed_server.put("news/page.txt", page.read_bytes(), "text/plain; charset=utf-8")
-    await ingest_page(kafka_settings, url)  # same stories from a URL: another source, so four more
+    await ingest_page(
+        feed_server.with_allow(kafka_settings), url
+    )  # same stories from a URL: another source, so four more
     records = await read_articles(kafka_settings)
     assert_each_once(records)
     assert len(records) == 8

@@ -52,6 +52,12 @@ def test_unreadable_date_falls_back_to_now_and_says_so() -> None:
     assert (datetime.now(UTC) - article.published_at).total_seconds() < 60
 
 
+def test_metadata_over_its_size_cap_is_a_rejection_naming_it() -> None:
+    with pytest.raises(Rejected, match=r"metadata: .*bytes as JSON, over the 65536-byte cap"):
+        make_article(source="s", title="T", metadata={"blob": "y" * 70_000})
+    assert make_article(source="s", title="T", metadata={"blob": "y" * 60_000}).metadata["blob"]
+
+
 def test_invalid_field_becomes_a_rejection_naming_the_field() -> None:
     with pytest.raises(Rejected, match="source"):
         make_article(source="", title="T", text="x")

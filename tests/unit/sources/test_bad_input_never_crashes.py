@@ -7,11 +7,12 @@ import asyncio
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from schemas.article import RawArticle
 from streams.sources.article_fields import make_article
-from streams.sources.file_replay import read_records
+from streams.sources.file_replay import RecordMapper, read_records
 from streams.sources.gdelt_export import export_articles
 from streams.sources.news_page import page_articles
-from streams.sources.rejections import Rejected
+from streams.sources.rejections import Rejected, counting_rejections
 from streams.sources.rss import check_feed_body
 
 anything = st.one_of(
@@ -41,8 +42,12 @@ def test_make_article_accepts_or_rejects(title, text, url, published_at, languag
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode))
 def test_pages_of_any_bytes(data: bytes) -> None:
-    for article in page_articles(data, source="page:fuzz"):
-        assert article.title and article.text
+    with counting_rejections() as refused:
+        articles = page_articles(data, source="page:fuzz")
+    assert articles or refused, "a page that gives no article must say why"
+    for article in articles:
+        assert article.source == "page:fuzz" and article.title.strip() and article.text.strip()
+        assert_survives_the_topic(article)
 
 
 @settings(max_examples=100, deadline=None)
@@ -71,5 +76,31 @@ def test_files_of_any_bytes(tmp_path_factory, data: bytes, fmt: str) -> None:
     async def read_all() -> list:
         return [item async for item in read_records(path, fmt)]  # type: ignore[arg-type]
 
-    for _, record, _ in asyncio.run(read_all()):
-        assert isinstance(record, dict | Rejected)
+    items = asyncio.run(read_all())
+    assert [number for number, _, _ in items] == list(range(1, len(items) + 1))  # each record once, in order
+    if fmt == "jsonl":  # one record (or one reason) per non-blank line: nothing silently skipped
+        assert len(items) == sum(1 for line in data.split(b"\n") if line.decode("utf-8", "replace").strip())
+    mapper = RecordMapper("file:fuzz", {})
+    for _, record, _ in items:
+        if isinstance(record, Rejected):
+            assert record.reason
+            continue
+        try:
+            article = mapper.article(record)
+        except Rejected as exc:
+            assert exc.reason
+        else:
+            assert_survives_the_topic(article)
+
+
+def assert_survives_the_topic(article: RawArticle) -> None:
+    """What a consumer of the articles topic reads back is the article that was made."""
+    decoded = RawArticle.from_bytes(article.to_bytes())
+    assert (decoded.id, decoded.source, decoded.title, decoded.text, decoded.url, decoded.published_at) == (
+        article.id,
+        article.source,
+        article.title,
+        article.text,
+        article.url,
+        article.published_at,
+    )

@@ -78,7 +78,7 @@ def test_state_actors_read_as_country_names_in_the_described_text() -> None:
         "https://example.com/world/russia-north-korea-sign-trade-deal-2025",
     ]
     assert len(row) == 61
-    [article] = export_articles(["\t".join(row)], export_name="x.CSV")
+    [article] = export_articles(["\t".join(row) + "\n"], export_name="x.CSV")
     assert article.title == "Russia north korea sign trade deal"
     assert "Russian Federation engaged in material cooperation with" in article.text
     assert "Korea" in article.text
@@ -97,10 +97,26 @@ def test_malformed_rows_are_skipped_and_logged(caplog) -> None:
             "https://example.com/a/us-statement-on-trade-policy",
         ]
     )
-    rows = ["too\tfew\tcolumns", good.replace("https://", "ftp://"), good]
+    rows = ["too\tfew\tcolumns\n", good.replace("https://", "ftp://") + "\n", good + "\n"]
     articles = export_articles(rows, export_name="x.CSV")
     assert len(articles) == 1
     assert sum("rejected" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_a_truncated_export_refuses_its_cut_row(shared: Path, caplog) -> None:
+    """A file cut short inside its last row keeps 61 columns with the URL cut: that row is refused, not emitted."""
+    lines = (shared / "reference" / "gdelt" / "20191024143000.export.CSV").read_text(encoding="utf-8").splitlines()
+    last_url = lines[-1].split("\t")[60]
+    whole = [line + "\n" for line in lines]
+    cut = [*whole[:-1], lines[-1][: -len(last_url) + len("https://www.")]]  # the file ends inside the last URL
+    assert cut[-1].count("\t") == 60
+    articles = export_articles(cut, export_name="cut.CSV")
+    assert all(a.url and a.url != cut[-1].split("\t")[60] for a in articles)
+    assert {a.url for a in articles} == {a.url for a in export_articles(whole[:-1], export_name="x.CSV")}
+    assert any("cut short" in r.getMessage() and '"line": ' + str(len(lines)) in r.getMessage() for r in caplog.records)
+    [bad_host] = [lines[0].rsplit("\t", 1)[0] + "\thttps://www\n"]
+    assert export_articles([bad_host], export_name="x.CSV") == []
+    assert "no plausible host" in caplog.records[-1].getMessage()
 
 
 @pytest.mark.parametrize(
