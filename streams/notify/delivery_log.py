@@ -2,7 +2,8 @@
 
 The notifier looks here before sending and writes here right after a delivery settles, before the alert's offset
 is committed; so an alert read again after a crash (its offset not yet committed) is not sent again. One SQLite
-file per (cluster, alerts topic) under ``data_dir/notify/``; each write is its own transaction (WAL mode).
+file per alerts topic incarnation (its Kafka topic id) under ``data_dir/notify/``; each write is its own
+transaction (WAL mode).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ Status = Literal["delivered", "dead_lettered"]
 RETENTION_DAYS = 400
 
 
-def delivery_log_path(settings: Settings) -> Path:
-    """Named like the sources' seen-id stores: per alerts topic and cluster."""
-    return settings.data_dir / "notify" / seen_ids_path(settings, settings.topic("alerts")).name
+def delivery_log_path(settings: Settings, incarnation: str) -> Path:
+    """Named like the sources' seen-id stores: per alerts topic and its topic id (``topic_ids.topic_incarnation``)."""
+    return settings.data_dir / "notify" / seen_ids_path(settings, settings.topic("alerts"), incarnation).name
 
 
 class DeliveryLog:

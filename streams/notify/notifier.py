@@ -30,6 +30,7 @@ from streams.notify.routes import EmailDestination, Routes, WebhookDestination
 from streams.notify.smtp import mail_alert
 from streams.notify.webhook import post_alert
 from streams.settings import Settings
+from streams.sources.topic_ids import topic_incarnation
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,15 @@ class Notifier:
             max_poll_records=50,
         )
         async with contextlib.AsyncExitStack() as resources:
-            self._log = DeliveryLog(delivery_log_path(self.settings))
+            self._producer = make_producer(self.settings, client_id="dyadwatch-notify")
+            await self._producer.start()
+            resources.push_async_callback(self._producer.stop)
+            incarnation = await topic_incarnation(self._producer, self.topic)
+            self._log = DeliveryLog(delivery_log_path(self.settings, incarnation))
             resources.callback(self._log.close)
             self._http = await resources.enter_async_context(
                 httpx.AsyncClient(timeout=self.settings.notify_timeout_s, follow_redirects=False)
             )
-            self._producer = make_producer(self.settings, client_id="dyadwatch-notify")
-            await self._producer.start()
-            resources.push_async_callback(self._producer.stop)
             await consumer.start()
             resources.push_async_callback(consumer.stop)  # no commit there: only settled offsets were committed
             log.info("notifier consuming", extra={"topic": self.topic, "group": consumer_group(self.settings)})

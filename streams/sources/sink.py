@@ -31,7 +31,7 @@ from streams.settings import Settings
 from streams.sources.rejections import log_event, log_rejected
 from streams.sources.seen_ids import SeenIds, seen_ids_path
 from streams.sources.timestamps import clamp_future
-from streams.sources.topic_ids import TopicIdUnavailable, topic_id
+from streams.sources.topic_ids import TopicIdUnavailable, topic_incarnation
 
 _COMMIT_EVERY = 500
 # A record the broker refuses leaves the idempotent producer's sequence broken for that partition: every later
@@ -257,25 +257,12 @@ def _broker_reason(exc: KafkaError) -> str:
     return f"{exc} ({description})" if description else str(exc)
 
 
-async def _topic_incarnation(sink: KafkaSink, producer: AIOKafkaProducer, *, wait_s: float = 10.0) -> str:
-    """What the delivered-ids memory is keyed by: the topic id, which changes when the topic is created again.
-
-    A topic created a moment ago may not be known to the broker answering yet, so a missing topic is asked about
-    again for ``wait_s`` before it is reported."""
-    deadline = asyncio.get_running_loop().time() + wait_s
-    while True:
-        try:
-            return await topic_id(producer, sink.topic)
-        except TopicIdUnavailable as exc:
-            missing = "UnknownTopicOrPartition" in str(exc) or "LeaderNotAvailable" in str(exc)
-            if missing and asyncio.get_running_loop().time() < deadline:
-                await asyncio.sleep(0.2)
-                continue
-            if missing:
-                raise SinkUnavailable(f"{exc}; create the topics with `dyadwatch topics create`") from None
-            cluster = producer.client.cluster.cluster_id  # brokers without topic ids: the cluster's id, at least
-            log_event("seen_ids_keyed_by_cluster", reason=str(exc), cluster=cluster)
-            return f"cluster-{cluster}"
+async def _topic_incarnation(sink: KafkaSink, producer: AIOKafkaProducer) -> str:
+    """The topic id the delivered-ids memory is keyed by; a missing topic stops the sink with the remedy."""
+    try:
+        return await topic_incarnation(producer, sink.topic)
+    except TopicIdUnavailable as exc:
+        raise SinkUnavailable(f"{exc}; create the topics with `dyadwatch topics create`") from None
 
 
 @asynccontextmanager

@@ -8,6 +8,8 @@ v12 request and response in aiokafka's own protocol types.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from io import BytesIO
 from typing import TypeAlias
@@ -16,6 +18,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import for_code
 from aiokafka.protocol.api import Request, RequestStruct, Response
 from aiokafka.protocol.types import Boolean, CompactArray, CompactString, Int16, Int32, Schema, TaggedFields
+
+log = logging.getLogger("dyadwatch.sources")
 
 
 class TopicIdUnavailable(RuntimeError):
@@ -118,3 +122,25 @@ async def topic_id(producer: AIOKafkaProducer, topic: str) -> str:
                 raise TopicIdUnavailable(f"topic {topic}: {for_code(error_code).__name__}")
             return str(uuid.UUID(bytes=raw_id))
     raise TopicIdUnavailable(f"the broker did not describe topic {topic}")
+
+
+async def topic_incarnation(producer: AIOKafkaProducer, topic: str, *, wait_s: float = 10.0) -> str:
+    """What a restart-proof memory of a topic is keyed by: its topic id, which changes when it is created again.
+
+    A topic created a moment ago may not be known to the broker answering yet, so a missing topic is asked about
+    again for ``wait_s`` before ``TopicIdUnavailable`` says so. A broker without topic ids gives its cluster id."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        try:
+            return await topic_id(producer, topic)
+        except TopicIdUnavailable as exc:
+            missing = "UnknownTopicOrPartition" in str(exc) or "LeaderNotAvailable" in str(exc)
+            if missing and loop.time() < deadline:
+                await asyncio.sleep(0.2)
+                continue
+            if missing:
+                raise
+            cluster = producer.client.cluster.cluster_id
+            log.warning("memory of %s keyed by the cluster id %s: %s", topic, cluster, exc)
+            return f"cluster-{cluster}"
