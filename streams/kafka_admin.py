@@ -8,6 +8,7 @@ or replication factor is a *conflict*, which no config change can repair.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -19,6 +20,8 @@ from streams.settings import Settings
 
 DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source: set on this topic (not a broker or built-in default)
 LIST_CONFIGS = {"cleanup.policy"}  # comma-separated values whose order does not matter
+UNKNOWN_TOPIC_OR_PARTITION = 3
+UNKNOWN_TOPIC_RETRIES = 100  # x 0.1 s
 
 
 @dataclass(frozen=True)
@@ -89,15 +92,27 @@ async def _check_existing(
 
 
 async def _topic_configs(admin: AIOKafkaAdminClient, name: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(every effective config, the ones set on the topic itself) of topic ``name``."""
-    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
+    """(every effective config, the ones set on the topic itself) of topic ``name``.
+
+    Asks again for a while when the broker does not know the topic yet (created a moment ago by someone else).
+    """
+    for _ in range(UNKNOWN_TOPIC_RETRIES):
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])
+        resources = [resource for response in responses for resource in response.resources]
+        errors = {(resource[0], resource[1]) for resource in resources if resource[0]}
+        if not errors:
+            break
+        if {code for code, _ in errors} != {UNKNOWN_TOPIC_OR_PARTITION}:
+            raise RuntimeError(f"describing the configs of {name} failed: {sorted(errors)}")
+        await asyncio.sleep(0.1)
+    else:
+        raise RuntimeError(f"the broker does not know topic {name}")
     effective, dynamic = {}, {}
-    for response in responses:
-        for resource in response.resources:
-            for key, value, _read_only, source, *_ in resource[4]:
-                effective[key] = value
-                if source == DYNAMIC_TOPIC_CONFIG:
-                    dynamic[key] = value
+    for resource in resources:
+        for key, value, _read_only, source, *_ in resource[4]:
+            effective[key] = value
+            if source == DYNAMIC_TOPIC_CONFIG:
+                dynamic[key] = value
     return effective, dynamic
 
 
