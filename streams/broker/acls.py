@@ -82,17 +82,6 @@ class AclRule:
     pattern: PatternType
     operation: Operation
 
-    def kafka_acls_args(self) -> list[str]:
-        """The same rule as arguments of Kafka's ``kafka-acls.sh --add`` (for docs and operators)."""
-        resource = {
-            ResourceType.TOPIC: ["--topic", self.resource_name],
-            ResourceType.GROUP: ["--group", self.resource_name],
-            ResourceType.CLUSTER: ["--cluster"],
-        }[self.resource_type]
-        pattern = ["--resource-pattern-type", "prefixed"] if self.pattern is PatternType.PREFIXED else []
-        operation = self.operation.name.title().replace("_", "")
-        return ["--allow-principal", self.principal, "--operation", operation, *resource, *pattern]
-
 
 def principal(role: str) -> str:
     return f"User:{role}"
@@ -124,6 +113,28 @@ def role_acls(role: str, prefix: str) -> list[AclRule]:
 
 def all_role_acls(prefix: str) -> list[AclRule]:
     return [rule for role in ROLES for rule in role_acls(role, prefix)]
+
+
+def kafka_acls_commands(prefix: str) -> list[str]:
+    """The role ACLs as Kafka's ``kafka-acls.sh --add`` arguments (for docs and operators), one line per principal
+    and set of operations: the tool grants every listed operation on every listed resource."""
+    ops: dict[tuple[str, ResourceType, PatternType, str], set[Operation]] = {}
+    for rule in all_role_acls(prefix):
+        ops.setdefault((rule.principal, rule.resource_type, rule.pattern, rule.resource_name), set()).add(
+            rule.operation
+        )
+    grouped: dict[tuple[str, ResourceType, PatternType, tuple[Operation, ...]], list[str]] = {}
+    for (who, kind, pattern, name), operations in ops.items():
+        grouped.setdefault((who, kind, pattern, tuple(sorted(operations))), []).append(name)
+    lines = []
+    for (who, kind, pattern, operations), names in grouped.items():
+        args = ["--add", "--allow-principal", who]
+        args += [arg for op in operations for arg in ("--operation", op.name.title().replace("_", ""))]
+        flag = {ResourceType.TOPIC: "--topic", ResourceType.GROUP: "--group"}.get(kind)
+        args += [arg for name in names for arg in (flag, name)] if flag else ["--cluster"]
+        args += ["--resource-pattern-type", "prefixed"] if pattern is PatternType.PREFIXED else []
+        lines.append(" ".join(args))
+    return lines
 
 
 _GROUP_OPS = (Operation.READ, Operation.DESCRIBE)
