@@ -14,6 +14,7 @@ imported 2019 article at the next retention check, consumed or not. Those topics
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -69,6 +70,14 @@ class TopicSpec:
         return f"{self.retention_bytes // MIB}MiB/partition" if self.retention_bytes >= 0 else "forever"
 
 
+# Topics whose record timestamps are publication times: bounded by size per partition, never by age (module doc).
+EVENT_TIME_RETENTION: dict[str, Any] = {
+    "retention_ms": -1,
+    "retention_bytes": 1024 * MIB,
+    "event_time": True,
+    "extra_config": {"segment.bytes": str(128 * MIB)},
+}
+
 TOPICS: dict[str, TopicSpec] = {
     spec.suffix: spec
     for spec in (
@@ -77,10 +86,7 @@ TOPICS: dict[str, TopicSpec] = {
             RawArticle,
             "id",
             "Raw articles from every source.",
-            retention_ms=-1,
-            retention_bytes=1024 * MIB,
-            event_time=True,
-            extra_config={"segment.bytes": str(128 * MIB)},
+            **EVENT_TIME_RETENTION,
         ),
         TopicSpec(
             "events", ClassifiedEvent, "article_id", "One classified event per article.", retention_ms=30 * DAY_MS
@@ -90,10 +96,7 @@ TOPICS: dict[str, TopicSpec] = {
             DyadEvent,
             "dyad",
             "One record per (article, dyad); record timestamp = published time.",
-            retention_ms=-1,
-            retention_bytes=1024 * MIB,
-            event_time=True,
-            extra_config={"segment.bytes": str(128 * MIB)},
+            **EVENT_TIME_RETENTION,
         ),
         TopicSpec(
             "dyad-counts",

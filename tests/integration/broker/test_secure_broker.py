@@ -237,7 +237,7 @@ def test_real_worker_and_ingest_run_as_their_roles(secure: SecureBroker, tmp_pat
                 while not articles <= seen:
                     assert proc.poll() is None, "the worker exited"
                     for records in (await consumer.getmany(timeout_ms=1000)).values():
-                        seen.update(json.loads(r.value)["article_id"] for r in records)
+                        seen.update(json.loads(r.value).get("article_id") for r in records)  # other tests wrote {}
             finally:
                 await consumer.stop()
 
