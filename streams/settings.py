@@ -93,31 +93,6 @@ class Settings(BaseSettings):
         False, description="Require an OpenID Connect login (st.login; [auth] in .streamlit/secrets.toml)."
     )
 
-    @field_validator("sasl_mechanism")
-    @classmethod
-    def _refuse_oauthbearer(cls, mechanism: str | None) -> str | None:
-        if mechanism == "OAUTHBEARER":
-            raise ValueError(
-                "SASL OAUTHBEARER is not supported: dyadwatch has no OAuth token provider, so every connection "
-                "would fail. Use SCRAM-SHA-512 (or SCRAM-SHA-256, PLAIN over SASL_SSL); see docs/security.md"
-            )
-        return mechanism
-
-    @model_validator(mode="after")
-    def _insync_fits_replicas(self) -> Settings:
-        if self.min_insync_replicas is not None and self.min_insync_replicas > self.replication_factor:
-            raise ValueError(
-                f"min_insync_replicas={self.min_insync_replicas} exceeds replication_factor={self.replication_factor}:"
-                " no write with acks=all could ever succeed"
-            )
-        return self
-
-    def topic_configs(self) -> dict[str, str]:
-        """Topic configs that come from the settings rather than the registry (added to every topic created)."""
-        if self.min_insync_replicas is None:
-            return {}
-        return {"min.insync.replicas": str(self.min_insync_replicas)}
-
     def topic(self, suffix: str) -> str:
         from schemas.topics import topic_name
 
@@ -142,6 +117,31 @@ class Settings(BaseSettings):
                 keyfile=str(self.ssl_keyfile) if self.ssl_keyfile else None,
             )
         return opts
+
+    @field_validator("sasl_mechanism")
+    @classmethod
+    def _refuse_oauthbearer(cls, mechanism: str | None) -> str | None:
+        if mechanism == "OAUTHBEARER":
+            raise ValueError(
+                "SASL OAUTHBEARER is not supported: dyadwatch has no OAuth token provider, so every connection "
+                "would fail. Use SCRAM-SHA-512 (or SCRAM-SHA-256, PLAIN over SASL_SSL); see docs/security.md"
+            )
+        return mechanism
+
+    @model_validator(mode="after")
+    def _insync_fits_replicas(self) -> Settings:
+        if self.min_insync_replicas is not None and self.min_insync_replicas > self.replication_factor:
+            raise ValueError(
+                f"min_insync_replicas={self.min_insync_replicas} exceeds replication_factor={self.replication_factor}:"
+                " no write with acks=all could ever succeed"
+            )
+        return self
+
+    def topic_configs(self) -> dict[str, str]:
+        """Topic configs that come from the settings rather than the registry (added to every topic created)."""
+        if self.min_insync_replicas is None:
+            return {}
+        return {"min.insync.replicas": str(self.min_insync_replicas)}
 
 
 @lru_cache(maxsize=1)

@@ -48,7 +48,7 @@ class RoleGrants:
 
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
-    group: str | None = None  # consumer groups named <prefix>-<group>… (prefixed pattern)
+    group: str | None = None  # consumer groups whose names start so ("{prefix}" replaced; prefixed pattern)
     idempotent: bool = False
     internal_topics: bool = False  # Faust's changelog/repartition topics, <prefix>-worker-… (prefixed pattern)
     describe_configs: bool = False  # check the registry topics' configs (the worker's start-up check)
@@ -58,17 +58,22 @@ ROLES: dict[str, RoleGrants] = {
     "worker": RoleGrants(
         reads=("articles", "dyad-events"),
         writes=("events", "dyad-events", "dyad-counts", "alerts", "deadletter"),
-        group="worker",
+        group="{prefix}-worker",
         idempotent=True,
         internal_topics=True,
         describe_configs=True,
     ),
     "ingest": RoleGrants(writes=("articles",), idempotent=True),
     "dashboard": RoleGrants(
-        reads=("events", "dyad-counts", "alerts", "alert-acks"), writes=("alert-acks",), group="dashboard"
+        reads=("events", "dyad-counts", "alerts", "alert-acks"), writes=("alert-acks",), group="{prefix}-dashboard"
     ),
-    "notifier": RoleGrants(reads=("alerts",), writes=("deadletter",), group="notifier", idempotent=True),
-    "reader": RoleGrants(reads=tuple(TOPICS), group="reader"),
+    "notifier": RoleGrants(
+        reads=("alerts",),
+        writes=("deadletter",),
+        group="{prefix}.notify",  # streams/notify's consumer_group()
+        idempotent=True,
+    ),
+    "reader": RoleGrants(reads=tuple(TOPICS), group="{prefix}-reader"),
 }
 
 
@@ -101,7 +106,7 @@ def role_acls(role: str, prefix: str) -> list[AclRule]:
     if grants.describe_configs:
         rules += on_topics(tuple(TOPICS), Operation.DESCRIBE_CONFIGS)
     if grants.group:
-        group = f"{prefix}-{grants.group}"
+        group = grants.group.format(prefix=prefix)
         rules += [AclRule(who, ResourceType.GROUP, group, PatternType.PREFIXED, op) for op in _GROUP_OPS]
     if grants.internal_topics:
         internal = f"{prefix}-worker-"

@@ -159,7 +159,7 @@ async def test_reader_can_read_but_write_nothing(secure: SecureBroker) -> None:
 async def test_notifier_reads_alerts_and_dead_letters_only(secure: SecureBroker) -> None:
     notifier = secure.as_role("notifier")
     await produce(secure.as_role("worker"), "alerts", alert_bytes())
-    await read_back(notifier, "alerts", alert_bytes(), group_id=f"{PREFIX}-notifier")
+    await read_back(notifier, "alerts", alert_bytes(), group_id=f"{PREFIX}.notify")
     await produce(notifier, "deadletter", b"{}")
     for suffix in ("alerts", "alert-acks", "articles"):
         with pytest.raises(TopicAuthorizationFailedError):
