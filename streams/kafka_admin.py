@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from schemas.topics import TOPICS, TopicSpec
 from streams.settings import Settings
@@ -49,17 +49,31 @@ async def ensure_topics(
         for spec in TOPICS.values():
             name = spec.name(settings.topic_prefix)
             wanted = desired_configs(spec, settings)
-            if name not in existing:
-                try:
-                    await admin.create_topics([NewTopic(name, spec.partitions, replicas, topic_configs=wanted)])
-                    outcomes.append(TopicOutcome(name, "created"))
-                    continue
-                except TopicAlreadyExistsError:  # created concurrently by another process
-                    pass
+            if name not in existing and await _create(
+                admin, NewTopic(name, spec.partitions, replicas, topic_configs=wanted)
+            ):
+                outcomes.append(TopicOutcome(name, "created"))
+                continue
             outcomes.append(await _check_existing(admin, spec, name, wanted, replicas, fix=fix))
         return outcomes
     finally:
         await admin.close()
+
+
+async def _create(admin: AIOKafkaAdminClient, topic: NewTopic) -> bool:
+    """Create ``topic``: True if created, False if it exists already (made concurrently by another process).
+
+    aiokafka returns the broker's per-topic errors instead of raising them: a refusal (replication factor above the
+    number of brokers, no authorisation, an invalid config) must not pass for a created topic.
+    """
+    response = await admin.create_topics([topic])
+    for _name, error_code, error_message, *_ in response.topic_errors:
+        if error_code == TopicAlreadyExistsError.errno:
+            return False
+        if error_code:
+            error = for_code(error_code)
+            raise error(f"creating topic {topic.name} was refused: {error_message or error.__name__}")
+    return True
 
 
 async def _check_existing(

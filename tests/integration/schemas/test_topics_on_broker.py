@@ -138,6 +138,14 @@ def test_topics_create_reports_drift_and_fix_alters_it_back(kafka_broker: Runnin
     assert f"conflict {articles} replication factor 1, settings want 2" in wider.stdout
 
 
+def test_a_topic_the_broker_refuses_to_create_is_an_error_not_created(kafka_broker: RunningBroker) -> None:
+    refused = topics_create(
+        kafka_broker.bootstrap, f"r{uuid.uuid4().hex[:8]}", env={"DYADWATCH_REPLICATION_FACTOR": "3"}
+    )
+    assert refused.returncode == 1
+    assert "InvalidReplicationFactorError: creating topic" in refused.stderr and "created" not in refused.stdout
+
+
 async def test_topics_refuse_far_future_timestamps_and_keep_any_past(kafka_settings: Settings) -> None:
     names = [kafka_settings.topic(s) for s in TOPICS]
     for configs in (await topic_configs(kafka_settings.bootstrap_servers, names)).values():
