@@ -53,7 +53,7 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
         store="rocksdb://",
         datadir=str(settings.data_dir / "worker"),
         topic_partitions=TOPICS["dyad-events"].partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication_factor,  # changelog and repartition topics
         topic_disable_leader=True,
         broker_commit_interval=COMMIT_INTERVAL_S,
         broker_session_timeout=SESSION_TIMEOUT_S,

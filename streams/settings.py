@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     ssl_cafile: Path | None = None
     ssl_certfile: Path | None = None
     ssl_keyfile: Path | None = None
+
+    # Durability on a real cluster (docs/security.md, docs/topics.md).
+    replication_factor: int = Field(
+        1,
+        ge=1,
+        le=32,
+        description="Replicas of every topic dyadwatch creates: the registry's, the worker's changelogs and Faust's "
+        "internal topics. 1 fits the embedded single node; 3 on a production cluster.",
+    )
+    min_insync_replicas: int | None = Field(
+        None,
+        ge=1,
+        le=32,
+        description="min.insync.replicas of every topic dyadwatch creates (None: the broker's default). With "
+        "acks=all a write succeeds once this many replicas have it; replication 3 with 2 survives one broker down.",
+    )
 
     # Embedded broker
     kafka_version: str = Field("4.1.1", description="Apache Kafka version the Maven project fetches (kafka/pom.xml).")
@@ -145,6 +161,31 @@ class Settings(BaseSettings):
                 keyfile=str(self.ssl_keyfile) if self.ssl_keyfile else None,
             )
         return opts
+
+    @field_validator("sasl_mechanism")
+    @classmethod
+    def _refuse_oauthbearer(cls, mechanism: str | None) -> str | None:
+        if mechanism == "OAUTHBEARER":
+            raise ValueError(
+                "SASL OAUTHBEARER is not supported: dyadwatch has no OAuth token provider, so every connection "
+                "would fail. Use SCRAM-SHA-512 (or SCRAM-SHA-256, PLAIN over SASL_SSL); see docs/security.md"
+            )
+        return mechanism
+
+    @model_validator(mode="after")
+    def _insync_fits_replicas(self) -> Settings:
+        if self.min_insync_replicas is not None and self.min_insync_replicas > self.replication_factor:
+            raise ValueError(
+                f"min_insync_replicas={self.min_insync_replicas} exceeds replication_factor={self.replication_factor}:"
+                " no write with acks=all could ever succeed"
+            )
+        return self
+
+    def topic_configs(self) -> dict[str, str]:
+        """Topic configs that come from the settings rather than the registry (added to every topic created)."""
+        if self.min_insync_replicas is None:
+            return {}
+        return {"min.insync.replicas": str(self.min_insync_replicas)}
 
 
 @lru_cache(maxsize=1)

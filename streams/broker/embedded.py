@@ -18,7 +18,10 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from streams.broker.acls import ROLES, all_role_acls, create_acls
+from streams.broker.credentials import ADMIN, SCRAM_MECHANISM, BrokerCredentials
 from streams.broker.toolchain import ensure_broker_jars, java_major
 
 LOG4J2_CONFIG = """\
@@ -47,6 +50,7 @@ class BrokerState:
     port: int
     controller_port: int
     cluster_id: str
+    secure: bool = False
 
     @property
     def bootstrap(self) -> str:
@@ -87,11 +91,20 @@ def pid_alive(pid: int) -> bool:
 class EmbeddedBroker:
     """One broker living in ``data_dir``; jars cached under ``jar_cache_root`` (shared by every data folder)."""
 
-    def __init__(self, data_dir: Path, *, jar_cache_root: Path, kafka_version: str, heap: str = "768m") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        jar_cache_root: Path,
+        kafka_version: str,
+        heap: str = "768m",
+        server_overrides: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.jar_cache_root = jar_cache_root
         self.kafka_version = kafka_version
         self.heap = heap
+        self.server_overrides = dict(server_overrides or {})  # server.properties entries, e.g. for tests
 
     # -- files -----------------------------------------------------------------------------------------
     @property
@@ -110,6 +123,15 @@ class EmbeddedBroker:
     def cluster_id_file(self) -> Path:
         return self.data_dir / "cluster.id"
 
+    @property
+    def credentials_file(self) -> Path:
+        """Present only in a secure folder (``start(secure=True)``): the principals' passwords, mode 0600."""
+        return self.data_dir / "credentials.json"
+
+    def credentials(self) -> BrokerCredentials | None:
+        """The principals of a secure folder, or None for a plaintext one."""
+        return BrokerCredentials.load(self.credentials_file) if self.credentials_file.exists() else None
+
     def state(self) -> BrokerState | None:
         """The recorded broker, if its process is still alive."""
         try:
@@ -125,8 +147,17 @@ class EmbeddedBroker:
             return "(no broker log)"
 
     # -- lifecycle -------------------------------------------------------------------------------------
-    def start(self, port: int = 9092, *, timeout: float = 90.0) -> BrokerState:
-        """Format on first use, start, and wait until metadata can be fetched. Idempotent if already running."""
+    def start(
+        self, port: int = 9092, *, timeout: float = 90.0, secure: bool = False, topic_prefix: str = "dyadwatch"
+    ) -> BrokerState:
+        """Format on first use, start, and wait until metadata can be fetched. Idempotent if already running.
+
+        ``secure`` (on first use of the folder; a secure folder stays secure): SASL/SCRAM-SHA-512 on the client
+        listener, SASL/PLAIN between broker and controller, KRaft's StandardAuthorizer with no access unless an ACL
+        grants it, one principal per role with random passwords (``credentials.json``) and the role ACLs of
+        ``streams.broker.acls`` for the topics of ``topic_prefix``.
+        """
+        credentials = self._credentials_for(secure)
         running = self.state()
         if running:
             if running.port != port:
@@ -134,7 +165,8 @@ class EmbeddedBroker:
                     f"A broker from {self.data_dir} already runs on port {running.port} (pid {running.pid}); "
                     f"stop it first (`dyadwatch kafka stop --data-dir {self.data_dir}`) to use port {port}."
                 )
-            wait_for_metadata(running.bootstrap, timeout=timeout)
+            wait_for_metadata(running.bootstrap, timeout=timeout, options=self._admin_options(running.bootstrap))
+            self._grant_role_acls(running, topic_prefix)
             return running
         java_major()
         if port_in_use(port):
@@ -144,9 +176,11 @@ class EmbeddedBroker:
             )
         lib = ensure_broker_jars(self.jar_cache_root, self.kafka_version)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if credentials and not self.credentials_file.exists():
+            credentials.save(self.credentials_file)  # before formatting: the store will hold these users
         controller_port = free_port()
-        props = self._write_config(port, controller_port)
-        cluster_id = self._format_once(lib, props)
+        props = self._write_config(port, controller_port, credentials)
+        cluster_id = self._format_once(lib, props, credentials)
         self.log_file.write_text("")
         proc = subprocess.Popen(
             [*self._java(lib), "kafka.Kafka", str(props)],
@@ -156,8 +190,12 @@ class EmbeddedBroker:
             start_new_session=True,  # Ctrl-C in the terminal that started us is ours to forward, not the JVM's
             cwd=self.data_dir,
         )
-        state = BrokerState(pid=proc.pid, port=port, controller_port=controller_port, cluster_id=cluster_id)
+        state = BrokerState(
+            pid=proc.pid, port=port, controller_port=controller_port, cluster_id=cluster_id, secure=bool(credentials)
+        )
         self.state_file.write_text(json.dumps(state.__dict__))
+        if credentials:
+            credentials.with_bootstrap(state.bootstrap).save(self.credentials_file)
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
@@ -167,8 +205,11 @@ class EmbeddedBroker:
                     f"Last lines of {self.log_file}:\n{self.log_tail()}\n{self._stderr_tail()}"
                 )
             try:
-                wait_for_metadata(state.bootstrap, timeout=min(2.0, max(0.1, deadline - time.monotonic())))
-                return state
+                wait_for_metadata(
+                    state.bootstrap,
+                    timeout=min(2.0, max(0.1, deadline - time.monotonic())),
+                    options=self._admin_options(state.bootstrap),
+                )
             except BrokerError:
                 if time.monotonic() > deadline:
                     self._kill(proc.pid)
@@ -176,6 +217,10 @@ class EmbeddedBroker:
                         f"The Kafka broker did not answer metadata requests within {timeout:.0f}s. "
                         f"Last lines of {self.log_file}:\n{self.log_tail()}"
                     ) from None
+            else:
+                break
+        self._grant_role_acls(state, topic_prefix)
+        return state
 
     def stop(self, *, timeout: float = 30.0) -> bool:
         """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). Returns False if none was running."""
@@ -186,6 +231,32 @@ class EmbeddedBroker:
         self._kill(state.pid, timeout=timeout)
         self.state_file.unlink(missing_ok=True)
         return True
+
+    # -- security --------------------------------------------------------------------------------------
+    def _credentials_for(self, secure: bool) -> BrokerCredentials | None:
+        """This folder's principals; new ones for a first secure start; refuse to secure a plaintext store."""
+        existing = self.credentials()
+        if existing or not secure:
+            return existing
+        if (self.log_dirs / "meta.properties").exists():
+            raise BrokerError(
+                f"{self.data_dir} holds a broker formatted without security; its users cannot be added at start. "
+                "Use a new --data-dir for --secure (or delete this one: its topics and data are lost)."
+            )
+        return BrokerCredentials.generate(list(ROLES))
+
+    def _admin_options(self, bootstrap: str) -> dict[str, Any]:
+        """Client options of the super user on a secure folder, of an anonymous client on a plaintext one."""
+        credentials = self.credentials()
+        if credentials is None:
+            return {"bootstrap_servers": bootstrap}
+        return credentials.with_bootstrap(bootstrap).client_options(ADMIN)
+
+    def _grant_role_acls(self, state: BrokerState, topic_prefix: str) -> None:
+        if state.secure:
+            import asyncio
+
+            asyncio.run(create_acls(self._admin_options(state.bootstrap), all_role_acls(topic_prefix)))
 
     # -- internals -------------------------------------------------------------------------------------
     def _java(self, lib: Path) -> list[str]:
@@ -204,7 +275,7 @@ class EmbeddedBroker:
             f"{lib}/*",
         ]
 
-    def _write_config(self, port: int, controller_port: int) -> Path:
+    def _write_config(self, port: int, controller_port: int, credentials: BrokerCredentials | None) -> Path:
         props = {
             "process.roles": "broker,controller",
             "node.id": "1",
@@ -230,11 +301,16 @@ class EmbeddedBroker:
             "log.cleaner.backoff.ms": "5000",
             "message.max.bytes": str(8 * 1024 * 1024),
         }
+        if credentials:
+            props.update(secure_listener_config(port, controller_port, credentials))
+        props.update(self.server_overrides)
         path = self.data_dir / "server.properties"
-        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        path.unlink(missing_ok=True)  # may hold the admin password: created owner-only
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write("".join(f"{k}={v}\n" for k, v in props.items()))
         return path
 
-    def _format_once(self, lib: Path, props: Path) -> str:
+    def _format_once(self, lib: Path, props: Path, credentials: BrokerCredentials | None) -> str:
         """Format the KRaft store on first use; refuse a store formatted for another cluster."""
         meta = self.log_dirs / "meta.properties"
         known = self.cluster_id_file.exists()
@@ -249,19 +325,25 @@ class EmbeddedBroker:
                 )
             return cluster_id
         self.cluster_id_file.write_text(cluster_id)
-        proc = subprocess.run(
-            [
-                *self._java(lib),
-                "kafka.tools.StorageTool",
-                "format",
-                f"--cluster-id={cluster_id}",
-                "-c",
-                str(props),
-                "--ignore-formatted",
-            ],
-            capture_output=True,
-            text=True,
-        )
+        tool = [
+            "kafka.tools.StorageTool",
+            "format",
+            f"--cluster-id={cluster_id}",
+            "-c",
+            str(props),
+            "--ignore-formatted",
+        ]
+        for user, password in (credentials.passwords if credentials else {}).items():
+            tool += ["--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={password}]"]
+        # The main class and its arguments go through a java @argfile, so passwords never show in `ps`.
+        argfile = self.data_dir / "format.args"
+        argfile.unlink(missing_ok=True)
+        with os.fdopen(os.open(argfile, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as fh:
+            fh.write("".join(_argfile_quote(arg) + "\n" for arg in tool))
+        try:
+            proc = subprocess.run([*self._java(lib), f"@{argfile}"], capture_output=True, text=True)
+        finally:
+            argfile.unlink(missing_ok=True)
         if proc.returncode != 0:
             raise BrokerError(f"Formatting the KRaft store in {self.log_dirs} failed:\n{proc.stdout}{proc.stderr}")
         return cluster_id
@@ -294,6 +376,41 @@ class EmbeddedBroker:
         _reap(pid)
 
 
+def _argfile_quote(arg: str) -> str:
+    """One argument of a java @argfile: double-quoted, backslashes and quotes escaped."""
+    return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def secure_listener_config(port: int, controller_port: int, credentials: BrokerCredentials) -> dict[str, str]:
+    """server.properties of a secure broker: SCRAM for clients, PLAIN broker→controller, the KRaft authorizer.
+
+    KRaft controllers cannot check SCRAM (its credentials live in the metadata they serve), so the controller
+    listener uses PLAIN with the admin user declared in its JAAS entry. Both listeners stay on 127.0.0.1.
+    """
+    admin = credentials.passwords[ADMIN]
+    scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
+    return {
+        "listeners": f"SASL_PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{port}",
+        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+        "sasl.enabled.mechanisms": SCRAM_MECHANISM,
+        "sasl.mechanism.inter.broker.protocol": SCRAM_MECHANISM,
+        f"listener.name.sasl_plaintext.{SCRAM_MECHANISM.lower()}.sasl.jaas.config": (
+            f'{scram} required username="{ADMIN}" password="{admin}";'
+        ),
+        "sasl.mechanism.controller.protocol": "PLAIN",
+        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+        "listener.name.controller.plain.sasl.jaas.config": (
+            f'{plain} required username="{ADMIN}" password="{admin}" user_{ADMIN}="{admin}";'
+        ),
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users": f"User:{ADMIN}",
+        "allow.everyone.if.no.acl.found": "false",
+    }
+
+
 def _reap(pid: int) -> None:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
@@ -308,8 +425,11 @@ def _read_properties(path: Path) -> dict[str, str]:
     return out
 
 
-def wait_for_metadata(bootstrap: str, *, timeout: float = 30.0) -> None:
-    """Block until a Kafka client can fetch cluster metadata with at least one broker from ``bootstrap``."""
+def wait_for_metadata(bootstrap: str, *, timeout: float = 30.0, options: dict[str, Any] | None = None) -> None:
+    """Block until a Kafka client can fetch cluster metadata with at least one broker from ``bootstrap``.
+
+    ``options`` are the client's connection options (``Settings.kafka_client_options()``: security, SASL).
+    """
     import asyncio
     import logging
 
@@ -319,7 +439,9 @@ def wait_for_metadata(bootstrap: str, *, timeout: float = 30.0) -> None:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
     async def probe() -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=max(1000, int(timeout * 1000)))
+        admin = AIOKafkaAdminClient(
+            **{**(options or {}), "bootstrap_servers": bootstrap}, request_timeout_ms=max(1000, int(timeout * 1000))
+        )
         try:
             await admin.start()
             cluster = await admin.describe_cluster()

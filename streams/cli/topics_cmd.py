@@ -18,33 +18,45 @@ app = typer.Typer(help="Create and inspect dyadwatch's topics.", no_args_is_help
 def create(
     bootstrap: BootstrapOption = None,
     replication_factor: Annotated[
-        int, typer.Option(help="Replication factor for new topics (1 on a single broker).")
-    ] = 1,
+        int | None,
+        typer.Option(help="Replication factor for new topics (default $DYADWATCH_REPLICATION_FACTOR, else 1)."),
+    ] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Alter existing topics whose configs drifted from the registry back to it.")
+    ] = False,
 ) -> None:
-    """Create every registry topic that is missing. Safe to run twice; a conflicting existing topic is reported."""
+    """Create every registry topic that is missing; report existing ones that differ. Safe to run twice.
+
+    Exit code 2 when a topic conflicts (partitions, replication factor: no config change repairs it) or its configs
+    drifted and --fix was not given.
+    """
     settings = settings_for(bootstrap)
     try:
-        outcomes = asyncio.run(ensure_topics(settings, replication_factor=replication_factor))
+        outcomes = asyncio.run(ensure_topics(settings, replication_factor=replication_factor, fix=fix))
     except Exception as exc:
-        typer.secho(f"error: could not reach Kafka at {settings.bootstrap_servers}: {exc}", fg="red", err=True)
+        typer.secho(f"error: topics on {settings.bootstrap_servers}: {type(exc).__name__}: {exc}", fg="red", err=True)
         raise typer.Exit(1) from None
-    conflicts = 0
+    colours = {"created": "green", "exists": None, "fixed": "yellow", "drift": "red", "conflict": "red"}
     for outcome in outcomes:
-        colour = {"created": "green", "exists": None, "conflict": "red"}[outcome.status]
-        typer.secho(f"{outcome.status:8} {outcome.name} {outcome.detail}".rstrip(), fg=colour)
-        conflicts += outcome.status == "conflict"
+        typer.secho(f"{outcome.status:8} {outcome.name} {outcome.detail}".rstrip(), fg=colours[outcome.status])
+    conflicts = sum(o.status == "conflict" for o in outcomes)
+    drifted = sum(o.status == "drift" for o in outcomes)
     if conflicts:
         typer.secho(f"{conflicts} topic(s) exist with settings that differ from the registry.", fg="red", err=True)
+    if drifted:
+        typer.secho(f"{drifted} topic(s) have configs that drifted; `--fix` alters them back.", fg="red", err=True)
+    if conflicts or drifted:
         raise typer.Exit(2)
 
 
 @app.command("list")
 def list_topics(bootstrap: BootstrapOption = None) -> None:
-    """Print the registry: name, key, partitions, cleanup policy, retention."""
+    """Print the registry: name, key, partitions, cleanup policy, retention, what the record timestamps mean."""
     settings = settings_for(bootstrap)
     for spec in TOPICS.values():
-        days = "forever" if spec.retention_ms < 0 else f"{spec.retention_ms / 86_400_000:g}d"
+        timestamps = "published" if spec.event_time else "written"
         typer.echo(
             f"{spec.name(settings.topic_prefix):28} key={spec.key:18} partitions={spec.partitions} "
-            f"cleanup={spec.cleanup_policy:13} retention={days:8} {spec.model.__name__}"
+            f"cleanup={spec.cleanup_policy:13} retention={spec.retention_text():18} timestamps={timestamps:9} "
+            f"{spec.model.__name__}"
         )

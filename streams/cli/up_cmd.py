@@ -77,7 +77,7 @@ def up(
     signal.signal(signal.SIGTERM, shutdown)
     exit_code = 0
     try:
-        for outcome in asyncio.run(ensure_topics(settings)):
+        for outcome in asyncio.run(ensure_topics(settings, fix=True)):  # the embedded broker's topics are ours
             typer.echo(f"topic {outcome.status:8} {outcome.name} {outcome.detail}".rstrip())
         exe = _dyadwatch()
         if _registered("worker"):

@@ -62,7 +62,7 @@ def wait_for_broker(settings: Settings) -> None:
 
     while True:
         try:
-            wait_for_metadata(settings.bootstrap_servers, timeout=PROBE_S)
+            wait_for_metadata(settings.bootstrap_servers, timeout=PROBE_S, options=settings.kafka_client_options())
             conflicts = [o for o in asyncio.run(ensure_topics(settings)) if o.status == "conflict"]
             for outcome in conflicts:
                 log.error("topic does not match the registry", extra={"topic": outcome.name, "detail": outcome.detail})
@@ -88,7 +88,15 @@ async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
         if missing:
             partitions = TOPICS["dyad-events"].partitions
             await admin.create_topics(
-                [NewTopic(name, partitions, 1, topic_configs={"cleanup.policy": "compact"}) for name in missing]
+                [
+                    NewTopic(
+                        name,
+                        partitions,
+                        settings.replication_factor,
+                        topic_configs={"cleanup.policy": "compact", **settings.topic_configs()},
+                    )
+                    for name in missing
+                ]
             )
     finally:
         await admin.close()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from streams.settings import Settings
@@ -34,3 +38,55 @@ def test_invalid_values_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DYADWATCH_SECURITY_PROTOCOL", "TELNET")
     with pytest.raises(ValueError, match="security_protocol"):
         Settings()
+
+
+def test_oauthbearer_is_refused_at_start_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DYADWATCH_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("DYADWATCH_SASL_MECHANISM", "OAUTHBEARER")
+    with pytest.raises(ValueError, match="OAUTHBEARER is not supported: dyadwatch has no OAuth token provider"):
+        Settings()
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dyadwatch"), "topics", "list"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "OAUTHBEARER is not supported" in result.stderr
+
+
+def test_replication_settings_reach_topics_and_faust(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert (Settings().replication_factor, Settings().topic_configs()) == (1, {})
+    monkeypatch.setenv("DYADWATCH_REPLICATION_FACTOR", "3")
+    monkeypatch.setenv("DYADWATCH_MIN_INSYNC_REPLICAS", "2")
+    settings = Settings(data_dir=tmp_path)
+    assert settings.topic_configs() == {"min.insync.replicas": "2"}
+    from schemas.topics import TOPICS
+    from streams.alerting.rules import load_rules
+    from streams.app import create_app
+    from streams.kafka_admin import desired_configs
+
+    assert desired_configs(TOPICS["alerts"], settings)["min.insync.replicas"] == "2"
+    app = create_app(settings, load_rules(settings.rules_file), classifier=object())  # type: ignore[arg-type]
+    assert app.conf.topic_replication_factor == 3  # Faust's changelog and repartition topics
+    monkeypatch.setenv("DYADWATCH_MIN_INSYNC_REPLICAS", "4")
+    with pytest.raises(ValueError, match="min_insync_replicas=4 exceeds replication_factor=3"):
+        Settings()
+
+
+def test_sasl_credentials_reach_the_faust_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import faust
+
+    from streams.alerting.rules import load_rules
+    from streams.app import create_app
+
+    monkeypatch.setenv("DYADWATCH_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+    monkeypatch.setenv("DYADWATCH_SASL_MECHANISM", "SCRAM-SHA-512")
+    monkeypatch.setenv("DYADWATCH_SASL_USERNAME", "worker")
+    monkeypatch.setenv("DYADWATCH_SASL_PASSWORD", "s3cret")
+    settings = Settings(data_dir=tmp_path)
+    app = create_app(settings, load_rules(settings.rules_file), classifier=object())  # type: ignore[arg-type]
+    credentials = app.conf.broker_credentials
+    assert isinstance(credentials, faust.SASLCredentials)
+    assert (credentials.username, credentials.password, credentials.mechanism.value) == (
+        "worker",
+        "s3cret",
+        "SCRAM-SHA-512",
+    )
+    assert credentials.protocol.value == "SASL_PLAINTEXT"
