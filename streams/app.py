@@ -6,8 +6,9 @@ Processing guarantee: at-least-once delivery with idempotent state, not Faust's 
 record's transaction by its *destination* partition (``faust/transport/consumer.py``, ``TransactionManager.send``),
 so a fanned-out record and the input offset it came from commit in different transactions, and the local
 RocksDB store is written outside any transaction. Instead every table update is idempotent (window tallies keep
-the article ids they counted, the dedup memory recognises a replay by its offset, alert ids derive from
-(rule, dyad, window)), and the output topics are keyed so that a replayed record supersedes its twin. Records
+the highest input and source positions they counted, the dedup memory recognises a replay by its offset, alert
+ids derive from (rule, dyad, window)), the output topics are keyed so that a replayed record supersedes its twin,
+and no input is acked before the broker acknowledged what it produced (``streams/agents/delivery.py``). Records
 Faust itself skips while recovering at start-up are re-read by the agents (``streams/agents/gap_filler.py``).
 """
 
