@@ -25,6 +25,7 @@ from streams import heap_trim
 from streams.agents import classify, count
 from streams.agents.alert import AlertStep
 from streams.agents.classify import Classifier
+from streams.agents.faust_internals import set_changelog_buffer_limit
 from streams.agents.gap_filler import GapFiller
 from streams.agents.stage import Pipeline
 from streams.alerting.rules import RuleSet
@@ -74,7 +75,7 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
     )
     # Faust holds table changelog records in this buffer and makes the agents wait, record by record, once it
     # holds more than 100; each such wait costs a timer and a task. Commits still drain it (see ``run_stage``).
-    app.producer.buffer.max_messages = CHANGELOG_BUFFER_RECORDS
+    set_changelog_buffer_limit(app, CHANGELOG_BUFFER_RECORDS)
     pipeline = Pipeline(
         settings=settings,
         rules=rules,

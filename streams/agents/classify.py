@@ -17,7 +17,8 @@ from schemas import ClassifiedEvent, RawArticle
 from schemas.base import utc_now
 from streams.agents import fan_out
 from streams.agents.deadletter import Rejected
-from streams.agents.stage import Item, Pipeline, acting_for, run_stage
+from streams.agents.faust_internals import acting_for, key_partition
+from streams.agents.stage import Item, Pipeline, run_stage
 from streams.dedup import Sighting, Verdict, judge
 
 AGENT = "classify"
@@ -73,7 +74,7 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
 
     def keyed_elsewhere(item: Item[RawArticle]) -> bool:
         """True when the article's id belongs on another partition than the one it was read from."""
-        home = pipeline.producer.key_partition(articles_topic, item.value.id.encode()).partition
+        home = key_partition(pipeline.producer, articles_topic, item.value.id.encode())
         return home != item.partition
 
     seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s), horizon_s)

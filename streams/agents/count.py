@@ -23,7 +23,8 @@ from schemas.dyad_count import window_key
 from streams.agents.alert import AlertStep
 from streams.agents.deadletter import Rejected
 from streams.agents.delivery import source_position, was_redelivered
-from streams.agents.stage import Item, Pipeline, acting_for, run_stage
+from streams.agents.faust_internals import acting_for
+from streams.agents.stage import Item, Pipeline, run_stage
 from streams.windows import WindowTally, window_bounds
 
 AGENT = "count"

@@ -85,21 +85,3 @@ class ExpiringTable:
         for key, value in list(self.table.items()):
             if self.timing(value)[0] == partition:
                 yield key, value
-
-
-def rocksdb_partition_items(table: Any) -> PartitionItems | None:
-    """One partition's entries read straight from its RocksDB database, or None for another kind of store.
-
-    Faust only iterates all active partitions at once; this uses its store's own per-partition helpers
-    (``_db_for_partition``, ``_visible_items``, ``_decode_key``/``_decode_value``, faust-streaming 0.15).
-    """
-    store = table.data
-    if not hasattr(store, "_db_for_partition"):
-        return None
-
-    def items(partition: int) -> Iterator[tuple[str, dict[str, Any]]]:
-        db = store._db_for_partition(partition)
-        for key, value in store._visible_items(db):
-            yield store._decode_key(key), store._decode_value(value)
-
-    return items

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-import weakref
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from faust.streams import _current_event
 from pydantic import BaseModel
 
 from schemas.base import Payload
 from streams.agents.deadletter import Rejected, dead_letter, decode
 from streams.agents.delivery import Deliveries, Outgoing
-from streams.agents.expiring_table import ExpiringTable, Timing, rocksdb_partition_items
+from streams.agents.expiring_table import ExpiringTable, Timing
+from streams.agents.faust_internals import partition_items, wait_for_commit
 from streams.agents.gap_filler import GapFiller
 from streams.alerting.rules import RuleSet
 from streams.metrics import PipelineMetrics
@@ -71,7 +69,7 @@ class Pipeline:
         """A table whose entries live ``lifetime_s`` of event time; swept for expired ones 14 times per lifetime."""
         table = self.table(app, name, source)
         every = lifetime_s / SWEEPS_PER_LIFETIME
-        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=rocksdb_partition_items(table))
+        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=partition_items(table))
         self.partition_state.append(expiring)
         return expiring
 
@@ -179,17 +177,6 @@ class Item(Generic[M]):
         return self.event.message.offset
 
 
-@contextmanager
-def acting_for(event: Any) -> Iterator[None]:
-    """Make ``event`` Faust's current event: tables pick the RocksDB partition and the changelog partition of a
-    write from it. Faust sets it per record while a stream iterates; a batch handler sets it per partition."""
-    token = _current_event.set(weakref.ref(event))
-    try:
-        yield
-    finally:
-        _current_event.reset(token)
-
-
 async def run_stage(
     pipeline: Pipeline,
     stream: Any,
@@ -243,7 +230,7 @@ async def run_stage(
         # Wait while an offset commit is under way. Faust's commit first flushes the tables' changelog buffer until
         # it is empty; with the agents filling it as fast as it drains, it rarely was, and commits stalled for tens
         # of seconds under sustained load (and with them the replay window after a crash).
-        await consumer.maybe_wait_for_commit_to_finish()
+        await wait_for_commit(consumer)
         started = time.perf_counter()
         items: list[Item[M]] = []
         handled = []
