@@ -36,7 +36,7 @@ class AlertStep:
         self._cache: OrderedDict[tuple[int, str], DyadAlertState] = OrderedDict()
         pipeline.partition_state.append(self)
         self.live_horizon = timedelta(hours=pipeline.settings.alert_live_horizon_hours)
-        self.look_back = timedelta(seconds=pipeline.rules.history_s)
+        self.look_back = timedelta(seconds=pipeline.rules.history_s(pipeline.settings.window_minutes * 60.0))
 
     async def on_count(
         self,

@@ -98,7 +98,7 @@ def evaluate(
             raised[start] = max(offsets)
             alerts.append(_alert(rule, count, finding, now, historical))
     state.history[start] = count.count
-    state.forget_before(start - rules.history_s - window_s)
+    state.forget_before(start - rules.history_s(window_s) - window_s)
     return alerts
 
 

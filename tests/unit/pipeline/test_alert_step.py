@@ -49,11 +49,11 @@ class FakeApp:
         return self.tables.setdefault(name, {})
 
 
-def _step() -> tuple[AlertStep, FakeApp, FakeProducer]:
+def _step(rules=RULES) -> tuple[AlertStep, FakeApp, FakeProducer]:
     app, producer = FakeApp(), FakeProducer()
     pipeline = Pipeline(
         settings=Settings(),
-        rules=RULES,
+        rules=rules,
         metrics=PipelineMetrics(),
         gaps=GapFiller(Settings(), group_id="g"),
         topics={s: FakeTopic(f"t.{s}") for s in ("dyad-events", "alerts")},
@@ -126,3 +126,16 @@ async def test_recent_history_shares_the_live_state_as_baseline():
         str(recent.timestamp()),
         str(T0.timestamp()),
     ]
+
+
+async def test_an_imported_history_is_the_baseline_of_its_own_spikes_despite_live_updates_meanwhile():
+    spike = "rules:\n  - {name: spike, kind: spike, min_count: 5, max_p_value: 0.001, baseline_windows: 8}\n"
+    step, _app, producer = _step(parse_rules(spike))
+    assert step.look_back == timedelta(hours=2)  # eight 15-minute windows: longer than the one-hour minimum
+    past = T0 - timedelta(days=2000)
+    for n in range(8):  # an import: eight quiet windows of one article each...
+        await step.on_count("count", _count(n, 1, past), partition=2, offsets=[n], origins=[])
+        await step.on_count("count", _count(0, 1), partition=2, offsets=[100 + n], origins=[])  # ...live meanwhile
+    await step.on_count("count", _count(8, 9, past), partition=2, offsets=[8], origins=[])  # then a burst
+    alerts = [Alert.from_bytes(v) for _, _, v in producer.sent]
+    assert [(a.rule, a.window_start, a.historical, a.expected) for a in alerts] == [("spike", past + 8 * W, True, 1.0)]
