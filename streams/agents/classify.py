@@ -74,8 +74,10 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
 
     def keyed_elsewhere(item: Item[RawArticle]) -> bool:
         """True when the article's id belongs on another partition than the one it was read from."""
-        home = key_partition(pipeline.producer, articles_topic, item.value.id.encode())
-        return home != item.partition
+        key = item.value.id.encode()
+        if item.event.message.key == key:  # keyed by its id, as every source does: no need to hash it
+            return False
+        return key_partition(pipeline.producer, articles_topic, key) != item.partition
 
     seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s), horizon_s)
 

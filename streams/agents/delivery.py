@@ -90,11 +90,15 @@ class Deliveries:
         failures = 0
         while self.pending:  # ``refuse`` queues dead letters, which are settled in turn
             pending, self.pending = self.pending, []
-            results = await asyncio.gather(*(r.future for r in pending), return_exceptions=True)
-            for record, result in zip(pending, results, strict=True):
-                if isinstance(result, BaseException):
-                    failures += 1
-                    await self._send_alone(record, result, refuse)
+            failed = []
+            for record in pending:  # a done future is awaited without suspending; most are done together
+                try:
+                    await record.future
+                except Exception as exc:
+                    failed.append((record, exc))
+            failures += len(failed)
+            for record, exc in failed:  # in their order, after every first send has settled
+                await self._send_alone(record, exc, refuse)
         return failures
 
     async def _send_alone(self, record: Outgoing, first_error: BaseException, refuse: Refuse) -> None:
