@@ -12,27 +12,18 @@ from datetime import timedelta
 from aiokafka.partitioner import DefaultPartitioner
 
 from schemas import RawArticle
-from schemas.article import article_id
 from schemas.base import utc_now
 from schemas.dyad_count import window_key
 from streams.windows import window_bounds
 from tests.integration.pipeline import kafka_io
+from tests.integration.pipeline.articles import prk_rus_article
 from tests.integration.pipeline.conftest import fresh_settings
 
 PARTITIONS = list(range(6))
 
 
 def _article(n: int, published) -> RawArticle:
-    title = f"Russia agrees to ship grain to North Korea, report {n}"
-    url = f"https://news.example.org/expiry-{n}"
-    return RawArticle(
-        id=article_id(url, "test", title),
-        source="test",
-        url=url,
-        title=title,
-        text="Moscow agreed to supply grain to Pyongyang, officials said.",
-        published_at=published,
-    )
+    return prk_rus_article(n, published, tag="expiry")
 
 
 def _partition(article: RawArticle) -> int:

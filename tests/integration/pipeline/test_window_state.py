@@ -8,27 +8,17 @@ import json
 from datetime import timedelta
 
 from schemas import RawArticle
-from schemas.article import article_id
 from schemas.dyad_count import window_key
 from streams.windows import window_bounds
 from tests.integration.pipeline import kafka_io
-from tests.integration.pipeline.articles import expected_counts, recent_start
+from tests.integration.pipeline.articles import expected_counts, prk_rus_article, recent_start
 from tests.integration.pipeline.conftest import fresh_settings
 
 ARTICLES = 3_000
 
 
 def _article(n: int, published) -> RawArticle:
-    title = f"Russia agrees to ship grain to North Korea, report {n}"
-    url = f"https://news.example.org/burst-{n}"
-    return RawArticle(
-        id=article_id(url, "test", title),
-        source="test",
-        url=url,
-        title=title,
-        text="Moscow agreed to supply grain to Pyongyang, officials said.",
-        published_at=published + timedelta(seconds=n % 600),
-    )
+    return prk_rus_article(n, published + timedelta(seconds=n % 600), tag="burst")
 
 
 def test_a_burst_into_one_window_counts_exactly_with_small_state_records(kafka_broker, tmp_path, start_worker):

@@ -18,7 +18,7 @@ from streams.metrics import PipelineMetrics
 from streams.settings import Settings
 from streams.windows import window_bounds
 from tests.unit.pipeline.test_alert_step import FakeProducer, FakeTopic
-from tests.unit.pipeline.test_stage import Consumer, NoGaps
+from tests.unit.pipeline.test_stage import NoGaps, Stream
 
 ARTICLES = 100_000
 BATCH = 500
@@ -61,16 +61,6 @@ class Message:
 @dataclass
 class Event:
     message: Message
-
-
-@dataclass
-class Stream:
-    batches: list[list[Event]]
-    app: object = field(default_factory=lambda: type("App", (), {"consumer": Consumer()})())
-
-    async def take_events(self, max_, within):
-        for batch in self.batches:
-            yield batch
 
 
 def _step() -> tuple[FakeApp, FakeProducer, object]:
