@@ -26,6 +26,7 @@ STAGES = [
     ("decode + validate input (pydantic)", ("decode (streams/agents/deadletter.py",)),
     ("dedup table (RocksDB + changelog)", ("is_duplicate (streams/agents/classify.py",)),
     ("serialise + queue output records", ("Pipeline.send (streams/agents/stage.py",)),
+    ("delivery tracking (settle)", ("streams/agents/delivery.py",)),
     ("window + alert tables, rules", ("streams/agents/count.py",)),
     ("Faust changelog buffer and acks", ("ProducerBuffer", "_on_changelog_sent")),
     ("Kafka produce requests", ("aiokafka/producer/sender.py",)),

@@ -9,7 +9,7 @@ from schemas.event import EventType, QuadClass
 
 
 class DyadEvent(Payload):
-    """One (article, dyad) pair. Key: ``dyad``; the Kafka record timestamp is ``published_at``."""
+    """One (article, dyad) pair. Key: ``dyad``; record timestamp: time of sending (``published_at``: event time)."""
 
     dyad: Dyad
     article_id: Identifier

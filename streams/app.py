@@ -6,8 +6,9 @@ Processing guarantee: at-least-once delivery with idempotent state, not Faust's 
 record's transaction by its *destination* partition (``faust/transport/consumer.py``, ``TransactionManager.send``),
 so a fanned-out record and the input offset it came from commit in different transactions, and the local
 RocksDB store is written outside any transaction. Instead every table update is idempotent (window tallies keep
-the article ids they counted, the dedup memory recognises a replay by its offset, alert ids derive from
-(rule, dyad, window)), and the output topics are keyed so that a replayed record supersedes its twin. Records
+the highest input and source positions they counted, the dedup memory recognises a replay by its offset, alert
+ids derive from (rule, dyad, window)), the output topics are keyed so that a replayed record supersedes its twin,
+and no input is acked before the broker acknowledged what it produced (``streams/agents/delivery.py``). Records
 Faust itself skips while recovering at start-up are re-read by the agents (``streams/agents/gap_filler.py``).
 """
 
@@ -24,6 +25,7 @@ from streams import heap_trim
 from streams.agents import classify, count
 from streams.agents.alert import AlertStep
 from streams.agents.classify import Classifier
+from streams.agents.faust_internals import set_changelog_buffer_limit
 from streams.agents.gap_filler import GapFiller
 from streams.agents.stage import Pipeline
 from streams.alerting.rules import RuleSet
@@ -73,7 +75,7 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
     )
     # Faust holds table changelog records in this buffer and makes the agents wait, record by record, once it
     # holds more than 100; each such wait costs a timer and a task. Commits still drain it (see ``run_stage``).
-    app.producer.buffer.max_messages = CHANGELOG_BUFFER_RECORDS
+    set_changelog_buffer_limit(app, CHANGELOG_BUFFER_RECORDS)
     pipeline = Pipeline(
         settings=settings,
         rules=rules,

@@ -55,7 +55,19 @@ class Settings(BaseSettings):
 
     # Pipeline
     window_minutes: int = Field(15, ge=1, le=24 * 60, description="Tumbling window size of the dyad counts.")
-    window_retention_days: int = Field(7, ge=1, le=365, description="How long window counts are kept.")
+    window_retention_days: float = Field(
+        90,
+        gt=0,
+        le=3660,
+        description="How long a window's count is kept after its last update (or its end, if later), on disk: "
+        "history imported today stays for this long whatever its dates.",
+    )
+    alert_live_horizon_hours: float = Field(
+        24,
+        gt=0,
+        description="An alert on a window that ended longer ago than this (when counted) is historical: "
+        "marked so, never a new alert for the live feed.",
+    )
     dedup_horizon_days: int = Field(
         14, ge=1, le=365, description="How long an article id is remembered for de-duplication."
     )

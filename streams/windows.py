@@ -1,19 +1,31 @@
 """Pure window logic of the count agent: which window an event falls in, and the idempotent tally.
 
-No Faust import: the agent only stores what these functions return. The tally remembers the article ids it
-has counted, so replaying an event after a crash (at-least-once delivery) never counts it twice.
+No Faust import: the agent only stores what these functions return. The tally is idempotent by position, in
+constant size: it remembers the highest input offset it counted (every record of one dyad, hence of one window,
+arrives on one dyad-events partition, in order), so the count agent's own replays after a crash are skipped; and
+the highest *source* position (articles partition → offset, at most one entry per articles partition) it counted,
+so dyad events the classify agent published again after a crash of its own are skipped too. Neither grows with the
+count: one window's record stays a few hundred bytes at any number of articles, and each check is a dictionary
+lookup.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemas import DyadEvent, DyadWindowCount
 from schemas.dyad_count import window_key
 
 MAX_SAMPLE_IDS = 10
+
+
+class Position(NamedTuple):
+    """Where a record was read: partition and offset."""
+
+    partition: int
+    offset: int
 
 
 def window_bounds(ts: datetime, size: timedelta) -> tuple[datetime, datetime]:
@@ -29,33 +41,47 @@ def window_bounds(ts: datetime, size: timedelta) -> tuple[datetime, datetime]:
 class WindowTally:
     """The running state of one (dyad, window); stored whole in the table and its changelog.
 
-    ``article_ids`` is the set of articles already counted: adding an article twice is a no-op, which is
-    what makes the count exact under replays. ``partition`` records where the state lives, for expiry.
+    ``input_offset`` is the highest offset of the agent's input partition (``partition``) counted here, ``sources``
+    the highest article position counted per articles partition (keys are partition numbers as strings, for JSON).
+    ``updated_at`` (epoch seconds, the worker's clock) decides when the window expires.
     """
 
     dyad: str
     window_start: datetime
     window_end: datetime
     partition: int
-    article_ids: list[str] = field(default_factory=list)
+    count: int = 0
+    input_offset: int = -1
+    sources: dict[str, int] = field(default_factory=dict)
+    sample_article_ids: list[str] = field(default_factory=list)
     by_event_type: dict[str, int] = field(default_factory=dict)
     by_quad_class: dict[str, int] = field(default_factory=dict)
     by_topic: dict[str, int] = field(default_factory=dict)
     intensity_sum: float = 0.0
+    updated_at: float = 0.0
 
     @property
     def key(self) -> str:
         return window_key(self.dyad, self.window_start)
 
-    @property
-    def count(self) -> int:
-        return len(self.article_ids)
+    def add(self, event: DyadEvent, *, offset: int, source: Position | None = None, redelivered: bool = False) -> bool:
+        """Count ``event``, read at input ``offset``, once; False when this position was counted already.
 
-    def add(self, event: DyadEvent) -> bool:
-        """Count ``event`` once; returns False when its article was already counted in this window."""
-        if event.article_id in self.article_ids:
+        ``source`` is the article record it derives from (None when its producer did not say). A record sent again
+        after its first send failed (``redelivered``) may arrive behind later positions of its source partition,
+        and its first send was never appended, so only the input offset decides for it.
+        """
+        if offset <= self.input_offset:
             return False
-        self.article_ids.append(event.article_id)
+        self.input_offset = offset
+        if source is not None:
+            key = str(source.partition)
+            counted = self.sources.get(key, -1)
+            if source.offset <= counted and not redelivered:
+                return False
+            self.sources[key] = max(counted, source.offset)
+        self.count += 1
+        self.sample_article_ids = [*self.sample_article_ids[-(MAX_SAMPLE_IDS - 1) :], event.article_id]
         _bump(self.by_event_type, event.event_type.value)
         _bump(self.by_quad_class, str(int(event.quad_class)))
         for topic in event.topics:
@@ -74,7 +100,7 @@ class WindowTally:
             by_quad_class=dict(self.by_quad_class),
             by_topic=dict(self.by_topic),
             mean_intensity=max(-10.0, min(10.0, round(mean, 4))),
-            sample_article_ids=self.article_ids[-MAX_SAMPLE_IDS:],
+            sample_article_ids=list(self.sample_article_ids),
             updated_at=updated_at,
         )
 
@@ -84,25 +110,34 @@ class WindowTally:
             "window_start": self.window_start.timestamp(),
             "window_end": self.window_end.timestamp(),
             "partition": self.partition,
-            "article_ids": self.article_ids,
+            "count": self.count,
+            "input_offset": self.input_offset,
+            "sources": self.sources,
+            "sample_article_ids": self.sample_article_ids,
             "by_event_type": self.by_event_type,
             "by_quad_class": self.by_quad_class,
             "by_topic": self.by_topic,
             "intensity_sum": self.intensity_sum,
+            "updated_at": self.updated_at,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WindowTally:
+        legacy_ids = data.get("article_ids")  # stored by earlier versions: every counted id
         return cls(
             dyad=data["dyad"],
             window_start=datetime.fromtimestamp(data["window_start"], UTC),
             window_end=datetime.fromtimestamp(data["window_end"], UTC),
             partition=data["partition"],
-            article_ids=list(data["article_ids"]),
+            count=int(data["count"]) if legacy_ids is None else len(legacy_ids),
+            input_offset=int(data.get("input_offset", -1)),
+            sources=dict(data.get("sources", {})),
+            sample_article_ids=list(data["sample_article_ids"] if legacy_ids is None else legacy_ids[-MAX_SAMPLE_IDS:]),
             by_event_type=dict(data["by_event_type"]),
             by_quad_class=dict(data["by_quad_class"]),
             by_topic=dict(data["by_topic"]),
             intensity_sum=float(data["intensity_sum"]),
+            updated_at=float(data.get("updated_at", data["window_end"])),
         )
 
     @classmethod

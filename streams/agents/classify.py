@@ -1,5 +1,12 @@
 """classify: articles → events and dyad-events. Drops re-sent articles (by id, within the dedup horizon),
-classifies the rest, publishes each event and its per-dyad records (``fan_out``)."""
+classifies the rest, publishes each event and its per-dyad records (``fan_out``).
+
+The dedup memory is partitioned like the articles topic, so it only sees every copy of an article when every copy
+is keyed by its id. A record found on another partition than its id's (another key, or none) is sent back to
+``articles`` keyed by its id and handled when it arrives there: however a producer keys an article, it is counted
+once. An article published further in the future than ``DYADWATCH_FUTURE_TOLERANCE_S`` is dead-lettered
+(``future_timestamp``): its window does not exist yet, and no clock skew explains it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,11 @@ import logging
 from typing import Any, Protocol
 
 from schemas import ClassifiedEvent, RawArticle
+from schemas.base import utc_now
 from streams.agents import fan_out
 from streams.agents.deadletter import Rejected
-from streams.agents.stage import Item, Pipeline, acting_for, run_stage
+from streams.agents.faust_internals import acting_for, key_partition
+from streams.agents.stage import Item, Pipeline, run_stage
 from streams.dedup import Sighting, Verdict, judge
 
 AGENT = "classify"
@@ -47,8 +56,29 @@ def classify_article(classifier: Classifier, article: RawArticle) -> ClassifiedE
         raise Rejected("classifier_error", reason) from exc
 
 
+def check_not_future(article: RawArticle, tolerance_s: float) -> None:
+    """Refuse an article published more than ``tolerance_s`` after the worker's clock."""
+    ahead_s = (article.published_at - utc_now()).total_seconds()
+    if ahead_s > tolerance_s:
+        raise Rejected(
+            "future_timestamp",
+            f"published_at {article.published_at.isoformat()} is {ahead_s:,.0f} s ahead of the worker's clock, "
+            f"beyond the {tolerance_s:g} s tolerance (DYADWATCH_FUTURE_TOLERANCE_S)",
+        )
+
+
 def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
     horizon_s = pipeline.settings.dedup_horizon_days * 86400.0
+    tolerance_s = pipeline.settings.future_tolerance_s
+    articles_topic = pipeline.topics["articles"].get_topic_name()
+
+    def keyed_elsewhere(item: Item[RawArticle]) -> bool:
+        """True when the article's id belongs on another partition than the one it was read from."""
+        key = item.value.id.encode()
+        if item.event.message.key == key:  # keyed by its id, as every source does: no need to hash it
+            return False
+        return key_partition(pipeline.producer, articles_topic, key) != item.partition
+
     seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s), horizon_s)
 
     def is_duplicate(item: Item[RawArticle]) -> bool:
@@ -67,17 +97,22 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
 
     async def handle(items: list[Item[RawArticle]]) -> None:
         for item in items:
+            origins = (item.event,)
+            if keyed_elsewhere(item):
+                await pipeline.send(AGENT, "articles", item.value.id, item.value, origins=origins)
+                continue
             with acting_for(item.anchor):
                 if is_duplicate(item):
                     pipeline.metrics.duplicates.inc()
                     continue
             try:
+                check_not_future(item.value, tolerance_s)
                 classified = classify_article(classifier, item.value)
             except Rejected as rejected:
                 await pipeline.reject(AGENT, item.event, rejected)
                 continue
-            await pipeline.send(AGENT, "events", classified.article_id, classified)
-            await fan_out.publish(pipeline, AGENT, classified)
+            await pipeline.send(AGENT, "events", classified.article_id, classified, origins=origins)
+            await fan_out.publish(pipeline, AGENT, classified, item.event)
 
     @app.agent(pipeline.topics["articles"], name=AGENT)
     async def classify(stream: Any) -> None:

@@ -4,6 +4,11 @@ A batch's records are added to their windows' tallies first; then each window it
 published once on ``dyad-counts`` (compacted, key ``dyad@window_start``, same partition number as its input) and
 handed once to the alert step (``alert.AlertStep``). Consumers see every window's latest state either way; a busy
 window costs one table write and one record per batch instead of one per article.
+
+Every event is counted in the window of its published time, however old: history imported after live traffic
+gets windows of its own. A window is kept ``DYADWATCH_WINDOW_RETENTION_DAYS`` after its last update (or its end,
+if later), by the worker's clock, so an import stays available (and serves as the spike rules' baseline) for that
+long whatever its dates. Only an event from the future beyond ``DYADWATCH_FUTURE_TOLERANCE_S`` is refused.
 """
 
 from __future__ import annotations
@@ -17,16 +22,20 @@ from schemas.base import utc_now
 from schemas.dyad_count import window_key
 from streams.agents.alert import AlertStep
 from streams.agents.deadletter import Rejected
-from streams.agents.stage import Item, Pipeline, acting_for, run_stage
+from streams.agents.delivery import source_position, was_redelivered
+from streams.agents.faust_internals import acting_for
+from streams.agents.stage import Item, Pipeline, run_stage
 from streams.windows import WindowTally, window_bounds
 
 AGENT = "count"
-FUTURE_TOLERANCE = timedelta(days=1)
 
 
 def tally_timing(retention_s: float):
+    """(partition, last touched, expiry) of a stored tally: its end or its last update, whichever is later."""
+
     def timing(value: dict[str, Any]) -> tuple[int, float, float]:
-        return value["partition"], value["window_end"], value["window_end"] + retention_s
+        touched = max(value["window_end"], value.get("updated_at", value["window_end"]))
+        return value["partition"], touched, touched + retention_s
 
     return timing
 
@@ -38,27 +47,27 @@ class Touched:
     tally: WindowTally
     anchor: Any
     offsets: list[int] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
 
 
 def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
     settings = pipeline.settings
     size = timedelta(minutes=settings.window_minutes)
     retention_s = settings.window_retention_days * 86400.0
+    tolerance = timedelta(seconds=settings.future_tolerance_s)
     windows = pipeline.expiring_table(app, "dyad-windows", "dyad-events", tally_timing(retention_s), retention_s)
 
-    def check(record: DyadEvent, end: datetime, partition: int) -> None:
-        """Reject a record from the far future, or one whose window (ending ``end``) expired already (event time)."""
-        if record.published_at > utc_now() + FUTURE_TOLERANCE:
-            raise Rejected("future_timestamp", f"published_at {record.published_at.isoformat()} is in the future")
-        if end.timestamp() + retention_s <= windows.watermark(partition):
+    def check(record: DyadEvent, now: datetime) -> None:
+        """Reject a record from the future (beyond the clock-skew tolerance): its window has not begun."""
+        if record.published_at > now + tolerance:
             raise Rejected(
-                "late",
-                f"the window ending {end.isoformat()} is older than the {settings.window_retention_days}-day "
-                "retention behind the newest event on this partition",
+                "future_timestamp",
+                f"published_at {record.published_at.isoformat()} is more than {settings.future_tolerance_s} s "
+                "ahead of the worker's clock (DYADWATCH_FUTURE_TOLERANCE_S)",
             )
 
-    async def tally(items: list[Item[DyadEvent]]) -> dict[str, Touched]:
-        """Add each record to its window, in order; the watermark moves record by record, as without batching."""
+    async def tally(items: list[Item[DyadEvent]], now: datetime) -> dict[str, Touched]:
+        """Add each record to its window, in order."""
         touched: dict[str, Touched] = {}
         for item in items:
             record, partition = item.value, item.partition
@@ -66,7 +75,7 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
                 windows.prepare(partition)
                 bounds = window_bounds(record.published_at, size)
                 try:
-                    check(record, bounds[1], partition)
+                    check(record, now)
                 except Rejected as rejected:
                     await pipeline.reject(AGENT, item.event, rejected)
                     continue
@@ -78,24 +87,29 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
                     window = touched[key] = Touched(
                         state or WindowTally.empty(record.dyad, bounds, partition), item.anchor
                     )
-            # Counted once per article even when replayed; stored and published anyway, so the changelog and
+            # Counted once per position even when replayed; stored and published anyway, so the changelog and
             # dyad-counts catch up with a local store that was ahead of them when the worker died.
-            window.tally.add(record)
+            message = item.event.message
+            window.tally.add(
+                record, offset=item.offset, source=source_position(message), redelivered=was_redelivered(message)
+            )
             window.anchor = item.anchor
             window.offsets.append(item.offset)
-            windows.observe(partition, bounds[1].timestamp())  # event time in window ends, as the store records it
+            window.events.append(item.event)
+            windows.observe(partition, now.timestamp())  # expiry follows the worker's clock (updates)
         return touched
 
     async def handle(items: list[Item[DyadEvent]]) -> None:
-        touched = await tally(items)
         now = utc_now()
+        touched = await tally(items, now)
         for key, window in touched.items():
             partition = window.tally.partition
             with acting_for(window.anchor):
+                window.tally.updated_at = now.timestamp()
                 windows.put(key, window.tally.to_dict())
                 count = window.tally.to_count(now)
-                await pipeline.send(AGENT, "dyad-counts", key, count, partition=partition)
-                await alerts.on_count(AGENT, count, partition=partition, offsets=window.offsets)
+                await pipeline.send(AGENT, "dyad-counts", key, count, partition=partition, origins=window.events)
+                await alerts.on_count(AGENT, count, partition=partition, offsets=window.offsets, origins=window.events)
         last_anchor = {item.partition: item.anchor for item in items}
         for partition, anchor in last_anchor.items():
             with acting_for(anchor):

@@ -1,13 +1,14 @@
-"""A Faust table whose entries expire in event time, partition by partition, with no per-entry memory.
+"""A Faust table whose entries expire partition by partition, by a time each value records, with no per-entry memory.
 
-Faust's own windowed tables expire by wall clock and forget their expiry bookkeeping on restart, so replayed or
-historical data would be wiped or kept forever. Here each stored value records its partition and times. Each
-partition keeps only a watermark (the newest event time seen) in memory; every ``sweep_every_s`` of event time
-the partition's stored entries are read once and the expired ones deleted. An in-memory index of every live key
-would grow with the article rate (about 190 bytes a key: 95 MB for the 500,000 ids a 14-day dedup horizon held
-in the memory benchmark); a sweep costs a read of one partition's store instead, and an entry outlives its expiry
-by at most one sweep interval. Readers never rely on deletion: the dedup verdict and the late check compare
-times themselves. Deletions happen while handling an event of that same partition, so their changelog
+Faust's own windowed tables expire by wall clock from the window's end and forget their expiry bookkeeping on
+restart, so replayed or historical data would be wiped or kept forever. Here each stored value records its
+partition and its times (the dedup memory: the record time of the first sighting; windows: their last update by
+the worker's clock). Each partition keeps only a watermark (the newest such time seen) in memory; every
+``sweep_every_s`` of that time the partition's stored entries are read once and the expired ones deleted. An
+in-memory index of every live key would grow with the article rate (about 190 bytes a key: 95 MB for the 500,000
+ids a 14-day dedup horizon held in the memory benchmark); a sweep costs a read of one partition's store instead,
+and an entry outlives its expiry by at most one sweep interval. Readers never rely on deletion: the dedup verdict
+compares times itself. Deletions happen while handling an event of that same partition, so their changelog
 tombstones land on the right changelog partition.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-# value -> (partition, event time, expires at)
+# value -> (partition, its time for the watermark, expires at)
 Timing = Callable[[dict[str, Any]], tuple[int, float, float]]
 PartitionItems = Callable[[int], Iterator[tuple[str, dict[str, Any]]]]
 
@@ -84,21 +85,3 @@ class ExpiringTable:
         for key, value in list(self.table.items()):
             if self.timing(value)[0] == partition:
                 yield key, value
-
-
-def rocksdb_partition_items(table: Any) -> PartitionItems | None:
-    """One partition's entries read straight from its RocksDB database, or None for another kind of store.
-
-    Faust only iterates all active partitions at once; this uses its store's own per-partition helpers
-    (``_db_for_partition``, ``_visible_items``, ``_decode_key``/``_decode_value``, faust-streaming 0.15).
-    """
-    store = table.data
-    if not hasattr(store, "_db_for_partition"):
-        return None
-
-    def items(partition: int) -> Iterator[tuple[str, dict[str, Any]]]:
-        db = store._db_for_partition(partition)
-        for key, value in store._visible_items(db):
-            yield store._decode_key(key), store._decode_value(value)
-
-    return items

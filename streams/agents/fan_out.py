@@ -1,4 +1,8 @@
-"""fan-out: one classified event → one record per dyad, keyed by dyad, stamped with the published time.
+"""fan-out: one classified event → one record per dyad, keyed by dyad, with the article record's position.
+
+The record timestamp is the time of sending, not the published time (which the payload carries, and windows
+follow): a record timestamp far in the past (a history import) would let the broker's time-based retention delete
+the record before it is counted, and one in the future beyond ``message.timestamp.after.max.ms`` is refused.
 
 Done by the classify agent right after it publishes the event (not by an agent of its own reading ``events``
 back): one Kafka round trip and one Faust stream less per article, with the very same records on dyad-events.
@@ -6,7 +10,10 @@ back): one Kafka round trip and one Faust stream less per article, with the very
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemas import ClassifiedEvent, DyadEvent
+from streams.agents.delivery import source_header
 from streams.agents.stage import Pipeline
 
 
@@ -34,8 +41,8 @@ def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
     return out
 
 
-async def publish(pipeline: Pipeline, agent: str, event: ClassifiedEvent) -> None:
-    """Send ``event``'s dyad records to dyad-events."""
+async def publish(pipeline: Pipeline, agent: str, event: ClassifiedEvent, origin: Any) -> None:
+    """Send ``event``'s dyad records to dyad-events; ``origin`` is the article's input event."""
+    headers = (source_header(origin.message),)
     for record in dyad_events(event):
-        # The record timestamp is the article's published time: windows downstream follow event time.
-        await pipeline.send(agent, "dyad-events", record.dyad, record, timestamp=record.published_at.timestamp())
+        await pipeline.send(agent, "dyad-events", record.dyad, record, origins=(origin,), headers=headers)

@@ -36,6 +36,7 @@ class Refetched:
     timestamp: float
     key: bytes | None
     value: bytes | None
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,11 @@ class GapFiller:
             batch = await self._reader.getmany(tp, timeout_ms=1000, max_records=end - start)
             records = batch.get(tp, [])
             out.extend(
-                RefetchedEvent(Refetched(tp.topic, tp.partition, r.offset, r.timestamp / 1000.0, r.key, r.value))
+                RefetchedEvent(
+                    Refetched(
+                        tp.topic, tp.partition, r.offset, r.timestamp / 1000.0, r.key, r.value, tuple(r.headers or ())
+                    )
+                )
                 for r in records
                 if r.offset < end
             )

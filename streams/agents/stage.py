@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-import weakref
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from faust.streams import _current_event
 from pydantic import BaseModel
 
 from schemas.base import Payload
 from streams.agents.deadletter import Rejected, dead_letter, decode
-from streams.agents.expiring_table import ExpiringTable, Timing, rocksdb_partition_items
+from streams.agents.delivery import Deliveries, Outgoing
+from streams.agents.expiring_table import ExpiringTable, Timing
+from streams.agents.faust_internals import partition_items, wait_for_commit
 from streams.agents.gap_filler import GapFiller
 from streams.alerting.rules import RuleSet
 from streams.metrics import PipelineMetrics
@@ -39,6 +38,8 @@ ROCKSDB_OPTIONS = {
     "block_cache_size": 2 * 2**20,
 }
 
+_NOT_SENT: Any = None  # an Outgoing's future before the producer has it
+
 SWEEPS_PER_LIFETIME = 14  # an expired entry stays at most 1/14 of its lifetime longer (dedup: a day)
 
 
@@ -55,6 +56,8 @@ class Pipeline:
     producer: Any
     # What keeps per-partition state in memory; told to forget revoked partitions (``forget(partitions)``).
     partition_state: list[Any] = field(default_factory=list)
+    # Each agent's records queued since its last settle.
+    deliveries: dict[str, Deliveries] = field(default_factory=dict)
 
     def table(self, app: Any, name: str, source: str) -> Any:
         """A Faust table co-partitioned with the registry topic ``source`` (JSON values, string keys)."""
@@ -66,7 +69,7 @@ class Pipeline:
         """A table whose entries live ``lifetime_s`` of event time; swept for expired ones 14 times per lifetime."""
         table = self.table(app, name, source)
         every = lifetime_s / SWEEPS_PER_LIFETIME
-        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=rocksdb_partition_items(table))
+        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=partition_items(table))
         self.partition_state.append(expiring)
         return expiring
 
@@ -77,24 +80,54 @@ class Pipeline:
         key: str | None,
         payload: Payload,
         *,
+        origins: Sequence[Any],
         partition: int | None = None,
         timestamp: float | None = None,
+        headers: Sequence[tuple[str, bytes]] = (),
     ) -> None:
-        """Queue one record on the producer; not awaited per record (the producer batches).
+        """Queue one record on the producer, derived from the input events ``origins``; not awaited per record.
 
-        Straight to the app's producer, without ``Topic.send``'s per-record future and sensor bookkeeping. At least
-        once still holds: before every offset commit Faust flushes this producer, waiting for every queued record's
-        acknowledgement, so no input offset is committed ahead of what it produced.
+        Straight to the app's producer, without ``Topic.send``'s per-record future and sensor bookkeeping. The agent's
+        batch is settled (``settle``) before Faust may ack its input: every record acknowledged, or re-sent alone,
+        or refused and dead-lettered with the broker's reason.
         """
-        await self.producer.send(
+        record = Outgoing(
             self.topics[suffix].get_topic_name(),
             key.encode() if key is not None else None,
             payload.to_bytes(),
             partition,
             timestamp,
-            None,
+            list(headers),
+            origins,
+            _NOT_SENT,
         )
+        await self._deliveries(agent).send(record)
         self.metrics.sent(agent, suffix)
+
+    async def settle(self, agent: str) -> None:
+        """Wait until every record ``agent`` queued is acknowledged (see ``streams/agents/delivery.py``)."""
+
+        async def refuse(record: Outgoing, reason: str) -> None:
+            if record.topic == self.topics["deadletter"].get_topic_name():
+                log.error("dead letter refused by the broker", extra={"agent": agent, "reason": reason[:300]})
+                return
+            rejected = Rejected(
+                "refused",
+                f"the broker refused the {record.topic} record derived from this input "
+                f"(sent alone, so for itself): {reason}",
+            )
+            for origin in record.origins:
+                await self.reject(agent, origin, rejected)
+
+        failed = await self._deliveries(agent).settle(refuse)
+        if failed:
+            log.warning("records sent again after a failed send", extra={"agent": agent, "records": failed})
+
+    def _deliveries(self, agent: str) -> Deliveries:
+        deliveries = self.deliveries.get(agent)
+        if deliveries is None:
+            deliveries = self.deliveries[agent] = Deliveries(self.producer)
+        return deliveries
 
     async def reject(self, agent: str, event: Any, rejected: Rejected) -> None:
         """Send ``event``'s record to the dead-letter topic with the reason; processing goes on."""
@@ -121,7 +154,7 @@ class Pipeline:
             },
         )
         key = message.key.decode(errors="replace") if message.key else None
-        await self.send(agent, "deadletter", key, letter)
+        await self.send(agent, "deadletter", key, letter, origins=(event,))
         self.metrics.dead_letters.labels(agent, rejected.kind).inc()
 
 
@@ -144,17 +177,6 @@ class Item(Generic[M]):
         return self.event.message.offset
 
 
-@contextmanager
-def acting_for(event: Any) -> Iterator[None]:
-    """Make ``event`` Faust's current event: tables pick the RocksDB partition and the changelog partition of a
-    write from it. Faust sets it per record while a stream iterates; a batch handler sets it per partition."""
-    token = _current_event.set(weakref.ref(event))
-    try:
-        yield
-    finally:
-        _current_event.reset(token)
-
-
 async def run_stage(
     pipeline: Pipeline,
     stream: Any,
@@ -168,7 +190,8 @@ async def run_stage(
 
     Batches (up to ``batch_max_records``, waiting at most ``batch_max_wait_ms``) let the handlers write each table
     key and publish each output once per batch instead of once per record. Faust acks a batch's records after
-    ``handle`` returns, so no offset is committed before its record was handled. ``handle`` dead-letters the
+    ``handle`` returns and every record it produced is acknowledged by the broker (``Pipeline.settle``), so no
+    offset is committed before its record was handled and its outputs delivered. ``handle`` dead-letters the
     records it cannot use (``Pipeline.reject``); anything else it raises is a bug, logged, and its batch goes to
     the dead-letter topic as ``agent_error``. Records Faust skipped on a partition are re-read and put before the
     record that revealed the gap (see ``gap_filler``).
@@ -207,7 +230,7 @@ async def run_stage(
         # Wait while an offset commit is under way. Faust's commit first flushes the tables' changelog buffer until
         # it is empty; with the agents filling it as fast as it drains, it rarely was, and commits stalled for tens
         # of seconds under sustained load (and with them the replay window after a crash).
-        await consumer.maybe_wait_for_commit_to_finish()
+        await wait_for_commit(consumer)
         started = time.perf_counter()
         items: list[Item[M]] = []
         handled = []
@@ -220,6 +243,8 @@ async def run_stage(
             await accept(event, event, items)
         if items:
             await handle_safely(items)
+        # Before Faust may ack (and later commit) this batch's input: every record it produced acknowledged.
+        await pipeline.settle(agent)
         records_in.inc(len(handled))
         for message in handled:
             metrics.handled(message.topic, message.partition, message.offset)

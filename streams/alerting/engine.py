@@ -66,9 +66,16 @@ class Finding:
 
 
 def evaluate(
-    rules: RuleSet, state: DyadAlertState, count: DyadWindowCount, *, offsets: Collection[int], now: datetime
+    rules: RuleSet,
+    state: DyadAlertState,
+    count: DyadWindowCount,
+    *,
+    offsets: Collection[int],
+    now: datetime,
+    historical: bool = False,
 ) -> list[Alert]:
-    """Alerts to publish for this count update; updates ``state`` in place.
+    """Alerts to publish for this count update; updates ``state`` in place. ``historical`` marks them as raised on
+    a past window (a history import), not as news for the live feed.
 
     ``offsets`` are the input records that went into this update (a batch may add several to one window). An
     alert already raised for (rule, window) is published again only when the record that raised it is among
@@ -82,16 +89,16 @@ def evaluate(
         raised = state.raised.setdefault(rule.name, {})
         if start in raised:
             if raised[start] in offsets:
-                alerts.append(_alert(rule, count, _finding(rule, state, count, window_s), now))
+                alerts.append(_alert(rule, count, _finding(rule, state, count, window_s), now, historical))
             continue
         if count.count < rule.min_count or _cooling_down(raised, start, rules.cooldown_s(rule)):
             continue
         finding = _finding(rule, state, count, window_s)
         if finding is not None:
             raised[start] = max(offsets)
-            alerts.append(_alert(rule, count, finding, now))
+            alerts.append(_alert(rule, count, finding, now, historical))
     state.history[start] = count.count
-    state.forget_before(start - rules.history_s - window_s)
+    state.forget_before(start - rules.history_s(window_s) - window_s)
     return alerts
 
 
@@ -167,7 +174,7 @@ def _escalation(rule: EscalationRule, count: DyadWindowCount) -> Finding | None:
     )
 
 
-def _alert(rule: Any, count: DyadWindowCount, finding: Finding | None, now: datetime) -> Alert:
+def _alert(rule: Any, count: DyadWindowCount, finding: Finding | None, now: datetime, historical: bool) -> Alert:
     if finding is None:  # a replayed trigger whose state has since moved on; keep the alert, say so plainly
         finding = Finding(count.count, None, f"{count.dyad} matched rule {rule.name} in this window.")
     return Alert(
@@ -183,4 +190,5 @@ def _alert(rule: Any, count: DyadWindowCount, finding: Finding | None, now: date
         reason=finding.reason,
         sample_article_ids=count.sample_article_ids[:10],
         created_at=now,
+        historical=historical,
     )

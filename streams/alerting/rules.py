@@ -100,14 +100,15 @@ class RuleSet(BaseModel):
         minutes = self.default_cooldown_minutes if rule.cooldown_minutes is None else rule.cooldown_minutes
         return minutes * 60.0
 
-    @property
-    def history_s(self) -> float:
-        """How much past a dyad's alert state must remember for every rule to decide."""
+    def history_s(self, window_s: float) -> float:
+        """How much past a dyad's alert state must remember for every rule to decide, with windows of ``window_s``."""
         spans = [3600.0]
         for rule in self.rules:
             spans.append(self.cooldown_s(rule))
             if isinstance(rule, FirstSeenRule):
                 spans.append(rule.horizon_days * 86400.0)
+            if isinstance(rule, SpikeRule):
+                spans.append(rule.baseline_windows * window_s)
         return max(spans)
 
 

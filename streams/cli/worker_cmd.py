@@ -105,6 +105,7 @@ async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
 def _run(settings: Settings, rule_set, log_level: str) -> None:
     import faust
 
+    from streams.agents.faust_internals import disable_spinner
     from streams.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -131,5 +132,5 @@ def _run(settings: Settings, rule_set, log_level: str) -> None:
     )
     # Faust's terminal spinner sets the root logger to DEBUG, so every debug call of Faust and aiokafka (several
     # per record) was formatted and then dropped by the handler: a third of the worker's time. No spinner.
-    runner.spinner = None
+    disable_spinner(runner)
     runner.execute_from_commandline()

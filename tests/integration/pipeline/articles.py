@@ -72,6 +72,20 @@ def make_articles(n: int, *, seed: int, start: datetime, span: timedelta, source
     return out
 
 
+def prk_rus_article(n: int, published: datetime, *, tag: str) -> RawArticle:
+    """Article ``n`` of a series that all classify as PRK-RUS (Russia ships grain to North Korea)."""
+    title = f"Russia agrees to ship grain to North Korea, report {n}"
+    url = f"https://news.example.org/{tag}-{n}"
+    return RawArticle(
+        id=article_id(url, "test", title),
+        source="test",
+        url=url,
+        title=title,
+        text="Moscow agreed to supply grain to Pyongyang, officials said.",
+        published_at=published,
+    )
+
+
 def expected_counts(articles: list[RawArticle], window: timedelta) -> dict[str, int]:
     """``dyad@window_start`` → article count, as the pipeline must report it (first copy of each id wins)."""
     classifier = get_classifier()

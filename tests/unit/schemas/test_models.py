@@ -96,7 +96,7 @@ def sample_models() -> list:
 @pytest.mark.parametrize("model", sample_models(), ids=lambda m: type(m).__name__)
 def test_every_model_round_trips_through_bytes(model) -> None:
     assert type(model).from_bytes(model.to_bytes()) == model
-    assert json.loads(model.to_bytes())["schema_version"] == 1
+    assert json.loads(model.to_bytes())["schema_version"] == type(model).SCHEMA_VERSION
 
 
 def test_naive_timestamps_are_rejected_and_offsets_normalised_to_utc() -> None:

@@ -1,0 +1,154 @@
+"""Knowing that every record an agent produced was acknowledged, before its input offsets may be committed.
+
+The producer batches records per partition, and the broker judges a whole batch: one record it refuses (a
+timestamp out of range, a size over the topic's ``max.message.bytes``) fails every record of that batch, and
+the producer reports it only on each record's future. Nobody awaited those futures, so a refused batch was lost
+while the input offsets were committed anyway ("Future exception was never retrieved").
+
+Now each agent batch's sends are tracked (``Deliveries``) and settled before the agent takes its next batch
+(Faust acks, and later commits, a batch's input only then). A record that failed is sent again on its own: one
+that fails alone was refused for itself and goes to the dead letters with the broker's reason (its neighbours,
+re-sent alone, are delivered); a transient failure (no leader, timeout, broker away) is retried until it is
+delivered, so the agent waits for the broker instead of dropping anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka.errors import KafkaError, KafkaTimeoutError
+
+from streams.windows import Position
+
+log = logging.getLogger("dyadwatch.agents.delivery")
+
+# Header on a record sent again after its first send failed: the broker did not append the first one, so a
+# consumer that skips positions it has counted already must not skip this record (see ``streams/windows.py``).
+REDELIVERED_HEADER = "dyadwatch-redelivered"
+# Header on a dyad event: the position of the article record it derives from, b"<partition>:<offset>".
+SOURCE_HEADER = "dyadwatch-source"
+RETRY_BACKOFF_S = (0.1, 0.5, 1.0, 2.0, 5.0)
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """One queued record, what it derives from (the input events to dead-letter if the broker refuses it) and the
+    producer's future for its acknowledgement."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    partition: int | None
+    timestamp: float | None
+    headers: list[tuple[str, bytes]]
+    origins: Sequence[Any]
+    future: Awaitable[Any]
+
+
+Refuse = Callable[[Outgoing, str], Awaitable[None]]
+
+
+async def queue(producer: Any, record: Outgoing) -> Outgoing:
+    """Hand ``record`` to the producer; a send the client refuses at once (too large) fails its future instead."""
+    try:
+        record.future = await producer.send(
+            record.topic, record.key, record.value, record.partition, record.timestamp, record.headers or None
+        )
+    except Exception as exc:
+        failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        failed.set_exception(exc)
+        record.future = failed
+    return record
+
+
+def refusal(exc: BaseException) -> str | None:
+    """The broker's (or client's) reason if ``exc`` refuses this record for good; None for a transient failure."""
+    cause = exc.__cause__ if isinstance(exc.__cause__, KafkaError) else exc  # Faust wraps it in ProducerSendError
+    if isinstance(cause, KafkaTimeoutError) or getattr(cause, "retriable", False):
+        return None
+    description = getattr(cause, "description", "") or str(cause)
+    return f"{type(cause).__name__}: {description}".strip()
+
+
+class Deliveries:
+    """The records one agent queued since its last settle."""
+
+    def __init__(self, producer: Any) -> None:
+        self.producer = producer
+        self.pending: list[Outgoing] = []
+
+    async def send(self, record: Outgoing) -> None:
+        self.pending.append(await queue(self.producer, record))
+
+    async def settle(self, refuse: Refuse) -> int:
+        """Wait for every pending record's acknowledgement; deliver the failed ones alone, in their order, or hand
+        them to ``refuse`` with the reason. Returns how many failed their first send."""
+        failures = 0
+        while self.pending:  # ``refuse`` queues dead letters, which are settled in turn
+            pending, self.pending = self.pending, []
+            failed = []
+            for record in pending:  # a done future is awaited without suspending; most are done together
+                try:
+                    await record.future
+                except Exception as exc:
+                    failed.append((record, exc))
+            failures += len(failed)
+            for record, exc in failed:  # in their order, after every first send has settled
+                await self._send_alone(record, exc, refuse)
+        return failures
+
+    async def _send_alone(self, record: Outgoing, first_error: BaseException, refuse: Refuse) -> None:
+        headers = [*record.headers, (REDELIVERED_HEADER, b"1")]
+        error: BaseException = first_error
+        attempt = 0
+        while True:
+            alone = await queue(self.producer, Outgoing(**{**_fields(record), "headers": headers}))
+            try:
+                await alone.future
+                return
+            except Exception as exc:
+                error = exc
+            reason = refusal(error)
+            if reason is not None:
+                await refuse(record, reason)
+                return
+            delay = RETRY_BACKOFF_S[min(attempt, len(RETRY_BACKOFF_S) - 1)]
+            log.warning(
+                "record not delivered, retrying",
+                extra={"topic": record.topic, "error": repr(error)[:300], "retry_in_s": delay},
+            )
+            attempt += 1
+            await asyncio.sleep(delay)
+
+
+def _fields(record: Outgoing) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in Outgoing.__slots__}
+
+
+def source_header(message: Any) -> tuple[str, bytes]:
+    """The header naming ``message`` (an input record) as the source of the records derived from it."""
+    return SOURCE_HEADER, f"{message.partition}:{message.offset}".encode()
+
+
+def source_position(message: Any) -> Position | None:
+    """The source position a record's producer stamped on it, if any and well-formed."""
+    raw = _header(message, SOURCE_HEADER)
+    try:
+        partition, offset = raw.split(b":") if raw else (b"", b"")
+        return Position(int(partition), int(offset))
+    except ValueError:
+        return None
+
+
+def was_redelivered(message: Any) -> bool:
+    return _header(message, REDELIVERED_HEADER) is not None
+
+
+def _header(message: Any, name: str) -> bytes | None:
+    headers = getattr(message, "headers", None) or ()
+    items = headers.items() if isinstance(headers, dict) else headers
+    return next((value for key, value in items if key == name), None)

@@ -1,0 +1,165 @@
+"""Settling an agent batch's sends (no Kafka): nothing is acked before every record it produced is acknowledged; a
+refused batch is sent again record by record, so only the record refused alone is dead-lettered, with the broker's
+reason; transient failures are retried, not dropped."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import pytest
+from aiokafka.errors import (
+    KafkaTimeoutError,
+    MessageSizeTooLargeError,
+    NotEnoughReplicasError,
+    RecordListTooLargeError,
+)
+from faust.exceptions import ProducerSendError
+
+from schemas import DeadLetter, RawArticle
+from streams.agents import delivery
+from streams.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER, source_header, source_position
+from streams.agents.stage import Item, Pipeline, run_stage
+from streams.alerting.rules import parse_rules
+from streams.metrics import PipelineMetrics
+from streams.settings import Settings
+from streams.windows import Position
+from tests.unit.pipeline.test_alert_step import FakeTopic
+from tests.unit.pipeline.test_stage import ARTICLE, Event, Message, NoGaps, Stream
+
+
+@dataclass
+class Broker:
+    """A producer whose acknowledgements the test decides: ``judge(value, alone)`` returns None (appended) or the
+    exception; a record is alone when it is the only one of its topic queued since the last acknowledgement round
+    (the broker judges a batch of one topic partition)."""
+
+    judge: object
+    hold: bool = False  # keep futures pending until ``release``
+    appended: list[tuple[str, bytes, tuple]] = field(default_factory=list)
+    _queued: list[tuple[asyncio.Future, str, bytes, tuple]] = field(default_factory=list)
+
+    async def send(self, topic, key, value, partition, timestamp, headers):
+        future = asyncio.get_running_loop().create_future()
+        self._queued.append((future, topic, value, tuple(headers or ())))
+        if not self.hold:
+            asyncio.get_running_loop().call_soon(self.release)
+        return future
+
+    def release(self) -> None:
+        queued, self._queued = self._queued, []
+        for future, topic, value, headers in queued:
+            error = self.judge(value, sum(q[1] == topic for q in queued) == 1)
+            if error is None:
+                self.appended.append((topic, value, headers))
+                future.set_result(None)
+            else:
+                future.set_exception(error)
+
+
+def _pipeline(broker: Broker) -> Pipeline:
+    return Pipeline(
+        settings=Settings(),
+        rules=parse_rules("rules: []\n"),
+        metrics=PipelineMetrics(),
+        gaps=NoGaps(),
+        topics={s: FakeTopic(f"t.{s}") for s in ("articles", "events", "deadletter")},
+        producer=broker,
+    )
+
+
+def _republish(pipeline: Pipeline):
+    async def handle(items: list[Item[RawArticle]]) -> None:
+        for item in items:
+            await pipeline.send("classify", "events", item.value.id, item.value, origins=(item.event,))
+
+    return handle
+
+
+def _article(n: int, title: str = "Russia and North Korea sign pact") -> RawArticle:
+    return ARTICLE.model_copy(update={"id": f"a{n}", "title": title})
+
+
+class AckingStream(Stream):
+    """Like Faust's ``take_events``: a batch's events are acked when the consumer asks for the next batch."""
+
+    acked: list[int]
+
+    async def take_events(self, max_, within):
+        for batch in self.batches:
+            yield batch
+            self.acked.extend(e.message.offset for e in batch)
+
+
+async def test_a_batch_is_acked_only_after_every_record_it_produced_is_acknowledged():
+    broker = Broker(judge=lambda value, alone: None, hold=True)
+    pipeline = _pipeline(broker)
+    stream = AckingStream([[Event(Message(_article(n).to_bytes(), n)) for n in range(3)]])
+    stream.acked = []
+    stage = asyncio.create_task(
+        run_stage(pipeline, stream, agent="classify", model=RawArticle, handle=_republish(pipeline))
+    )
+    while len(broker._queued) < 3:  # the handler has sent all three; none acknowledged yet
+        await asyncio.sleep(0)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert stream.acked == [] and not stage.done()
+    broker.release()
+    await asyncio.wait_for(stage, timeout=10)
+    assert stream.acked == [0, 1, 2]
+    assert len(broker.appended) == 3
+
+
+async def test_a_refused_batch_is_sent_again_record_by_record_and_only_the_culprit_dead_lettered():
+    big = _article(1, title="x" * 900)
+
+    def judge(value: bytes, alone: bool):
+        if b"x" * 900 in value:
+            return MessageSizeTooLargeError()
+        return None if alone else RecordListTooLargeError()  # the broker judges the whole batch
+
+    broker = Broker(judge=judge)
+    pipeline = _pipeline(broker)
+    batch = [Event(Message(a.to_bytes(), n)) for n, a in enumerate([_article(0), big, _article(2)])]
+    await run_stage(pipeline, Stream([batch]), agent="classify", model=RawArticle, handle=_republish(pipeline))
+
+    delivered = [RawArticle.from_bytes(v).id for t, v, _ in broker.appended if t == "t.events"]
+    assert delivered == ["a0", "a2"]
+    assert all((REDELIVERED_HEADER, b"1") in h for t, _, h in broker.appended if t == "t.events")
+    letters = [DeadLetter.from_bytes(v) for t, v, _ in broker.appended if t == "t.deadletter"]
+    assert [(d.error_kind, d.offset) for d in letters] == [("refused", 1)]
+    assert "MessageSizeTooLargeError" in letters[0].error and "t.events" in letters[0].error
+
+
+async def test_a_record_the_client_refuses_at_once_is_dead_lettered_too():
+    class Refusing(Broker):
+        async def send(self, topic, key, value, partition, timestamp, headers):
+            if b"x" * 900 in value:
+                raise ProducerSendError("Error while sending") from MessageSizeTooLargeError()
+            return await super().send(topic, key, value, partition, timestamp, headers)
+
+    broker = Refusing(judge=lambda value, alone: None)
+    pipeline = _pipeline(broker)
+    batch = [Event(Message(a.to_bytes(), n)) for n, a in enumerate([_article(0, title="x" * 900), _article(1)])]
+    await run_stage(pipeline, Stream([batch]), agent="classify", model=RawArticle, handle=_republish(pipeline))
+    assert [RawArticle.from_bytes(v).id for t, v, _ in broker.appended if t == "t.events"] == ["a1"]
+    letters = [DeadLetter.from_bytes(v) for t, v, _ in broker.appended if t == "t.deadletter"]
+    assert [(d.error_kind, d.offset) for d in letters] == [("refused", 0)]
+
+
+@pytest.mark.parametrize("transient", [NotEnoughReplicasError, KafkaTimeoutError])
+async def test_a_transient_failure_is_retried_until_delivered_never_dead_lettered(monkeypatch, transient):
+    monkeypatch.setattr(delivery, "RETRY_BACKOFF_S", (0.0,))
+    failures = iter([transient(), transient(), transient()])
+    broker = Broker(judge=lambda value, alone: next(failures, None))
+    pipeline = _pipeline(broker)
+    batch = [Event(Message(_article(0).to_bytes(), 0))]
+    await run_stage(pipeline, Stream([batch]), agent="classify", model=RawArticle, handle=_republish(pipeline))
+    assert [t for t, _, _ in broker.appended] == ["t.events"]
+
+
+def test_the_source_header_round_trips_and_bad_ones_are_ignored():
+    message = Message(b"", 41, partition=3)
+    assert source_position(type("M", (), {"headers": [source_header(message)]})()) == Position(3, 41)
+    assert source_position(type("M", (), {"headers": {SOURCE_HEADER: b"3:x"}})()) is None
+    assert source_position(type("M", (), {"headers": None})()) is None

@@ -1,0 +1,79 @@
+"""Each reliance of ``streams/agents/faust_internals.py`` on faust-streaming's internals, checked against the
+installed version: an upgrade that changes one fails here, by name."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import faust
+import pytest
+from faust.streams import current_event
+from faust.transport.drivers.aiokafka import Consumer, Producer
+
+from streams.agents import faust_internals
+from streams.agents.faust_internals import ROCKSDB_STORE_HELPERS, acting_for, partition_items
+
+
+class Event:
+    pass
+
+
+def test_acting_for_makes_the_event_fausts_current_event_and_restores_the_previous_one():
+    outer, inner = Event(), Event()
+    assert current_event() is None
+    with acting_for(outer):
+        assert current_event() is outer
+        with acting_for(inner):
+            assert current_event() is inner
+        assert current_event() is outer
+    assert current_event() is None
+
+
+def test_the_rocksdb_store_has_the_per_partition_helpers(tmp_path: Path):
+    app = faust.App("internals-test", store="rocksdb://", datadir=str(tmp_path), broker="kafka://127.0.0.1:9")
+    table = app.Table("t", default=None, partitions=2, key_type=str)
+    store = table.data
+    missing = [name for name in ROCKSDB_STORE_HELPERS if not callable(getattr(store, name, None))]
+    assert missing == [], f"faust-streaming's RocksDB store no longer has {missing}"
+    assert list(inspect.signature(store._db_for_partition).parameters) == ["partition"]
+    assert partition_items(table) is not None
+
+
+def test_another_store_reads_no_partition_items(tmp_path: Path):
+    app = faust.App("internals-test-memory", store="memory://", datadir=str(tmp_path), broker="kafka://127.0.0.1:9")
+    assert partition_items(app.Table("t", default=None, partitions=2, key_type=str)) is None
+
+
+def test_the_producer_has_a_changelog_buffer_with_a_record_limit(tmp_path: Path):
+    app = faust.App("internals-test-buffer", datadir=str(tmp_path), broker="kafka://127.0.0.1:9")
+    buffer = app.producer.buffer
+    assert isinstance(getattr(buffer, faust_internals.CHANGELOG_BUFFER_ATTRIBUTE), int)
+    faust_internals.set_changelog_buffer_limit(app, 12_345)
+    assert buffer.max_messages == 12_345
+
+
+@pytest.mark.parametrize(
+    ("cls", "method", "parameters"),
+    [
+        (Consumer, "maybe_wait_for_commit_to_finish", []),
+        (Producer, "key_partition", ["topic", "key"]),
+        (Producer, "send", ["topic", "key", "value", "partition", "timestamp", "headers", "transactional_id"]),
+    ],
+)
+def test_the_undocumented_methods_keep_their_signatures(cls, method, parameters):
+    assert list(inspect.signature(getattr(cls, method)).parameters)[1:] == parameters
+
+
+def test_the_worker_has_a_spinner_to_turn_off():
+    assert "spinner" in faust.Worker.__annotations__
+    source = inspect.getsource(faust.Worker)
+    assert "self.spinner = terminal.Spinner(" in source and "if self.spinner:" in source
+
+
+def test_take_events_acks_a_batch_only_when_the_next_is_asked_for():
+    """run_stage settles a batch's sends inside the loop body; that holds the acks only because take_events acks a
+    batch's events after the body, when the next batch is requested."""
+    source = inspect.getsource(faust.Stream.take_events)
+    yielded, acked = source.index("yield list(events)"), source.index("await self.ack(event)")
+    assert yielded < acked
