@@ -428,8 +428,11 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
 # "Acme Inc" quoting "dlrs" is about a US firm (Reuters indexes it under USA); the actor is weak and makes no dyad.
 # Without a leading \b every branch opens on a letter, mostly a capital: ``re`` then skips ahead to those letters
 # (lower-case prose is passed over ~5x faster); the word start is checked in Python.
+# Headlines in capitals ("CAMCO INC <CAM> SETS QUARTERLY") and the earnings-table shorthand of the same wires ("Qtly
+# div 11 cts", "Shr 19 cts") are the same cues.
 _US_BUSINESS_RE = re.compile(
-    r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?)\b"
+    r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?"
+    r"|INC|CORP|CORPORATION|BANCORP|cts|Qtly|Shr)\b"
 )
 US_BUSINESS_ALIAS = Alias("USA", "economy", "US business cues", 0.3)
 US_BUSINESS_SCAN_CHARS = 3000  # the cues are looked for in the opening only
