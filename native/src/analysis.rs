@@ -192,6 +192,14 @@ pub fn analyse(
             }
         }
     }
+    if !evidence.is_empty() {
+        // `core._drop_background`: a state outside every kept dyad is background, not an actor.
+        actors.retain(|a| {
+            evidence
+                .iter()
+                .any(|d| d.dyad[..3] == a.code[..] || d.dyad[4..] == a.code[..])
+        });
+    }
     let hit = cues::best_cue(core, lower, &regions, &hits[0]);
     let cue_conf = hit.as_ref().map_or(0.0, |h| (h.score / 9.0).min(1.0));
     Outcome::Found {

@@ -90,6 +90,8 @@ pub enum PatternRole {
 pub struct Cue {
     pub name: String,
     pub weight: f64,
+    /// A CAMEO lexicon cue: it counts only where no hand cue clears the minimum (`event_types.choose`).
+    pub lexicon: bool,
 }
 
 pub struct Rules {

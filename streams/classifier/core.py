@@ -300,6 +300,8 @@ class Classifier:
                 where = "headline" if title_sentences and 0 in e.sentences else f"sentence {e.sentences[0] + 1}"
                 notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where}")
         _assign_roles(result)
+        if result.dyads:
+            _drop_background(result, notes if explain else None)
 
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
@@ -408,6 +410,20 @@ def _aggregate(mentions: list[Mention]) -> list[ActorResult]:
 def _dyad_result(e: DyadEvidence) -> DyadResult:
     src, tgt = e.direction()
     return DyadResult(e.dyad, src, tgt, e.weight)
+
+
+def _drop_background(result: Analysis, notes: list[str] | None) -> None:
+    """A story with dyads names its actors in them: a state outside every kept dyad was named as place, history,
+    comparison or context ("talks in Geneva", "since the Korean War", "a key U.S. ally"), not as a party."""
+    inside: set[str] = set()
+    for d in result.dyads:
+        inside.update(d.dyad.split("-"))
+    kept = [a for a in result.actors if a.code in inside]
+    if notes is not None:
+        for a in result.actors:
+            if a.code not in inside:
+                notes.append(f"background {a.code}: in no dyad of the story, not an actor")
+    result.actors = kept
 
 
 def _assign_roles(result: Analysis) -> None:

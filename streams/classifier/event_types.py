@@ -101,7 +101,7 @@ def load_cues(path: Path = CUES_FILE, lexicon: Path | None = LEXICON_FILE) -> Cu
         data = yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         for event_type, items in data.items():
             EventType(event_type)  # fail fast on a typo in the data file
-            for i, item in enumerate(items):
+            for i, item in enumerate(items or ()):
                 name = f"{prefix}{event_type}_{i}"
                 re.compile(item["re"])
                 cues[name] = Cue(name, event_type, item["re"], float(item["w"]), item.get("cameo"))

@@ -135,6 +135,7 @@ def config_for(classifier: Classifier) -> dict[str, Any]:
         "patterns": patterns,
         "anchored": anchored,
         "cues": [(name, cue.weight) for name, cue in classifier.cues.cues.items()],
+        "lexicon_prefix": event_types.LEXICON_PREFIX,
         "topics": list(topics.TOPIC_PATTERNS),
         "hard_news": list(topics.HARD_NEWS),
         "subordinate_marker": event_types.SUBORDINATE_MARKER,
