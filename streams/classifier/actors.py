@@ -188,12 +188,27 @@ _DATELINE_RE = re.compile(
 )
 # "Takaichi's Taiwan remarks", "a Ukraine policy": a state's name before these nouns is what is talked about, not a
 # party ("Taiwan ties" and "Ukraine war" keep theirs).
+# Nationality of things: "a Panama-flagged tanker", "Iranian-made drones", "a Chinese-owned company" name where a
+# thing comes from, not a state acting.
+_THING_SUFFIXES = ("made", "flagged", "owned", "built", "registered", "based", "listed", "manufactured", "produced")
 _TOPIC_NOUNS_AFTER = tuple(
-    f" {noun}{end}"
-    for noun in ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")
+    f"{sep}{noun}{end}"
+    for sep, nouns in (
+        (" ", ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")),
+        ("-", _THING_SUFFIXES),
+    )
+    for noun in nouns
     for end in (" ", ",", ".", ";", ":", "\n", "'", "?")
 )
-_MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
+# A demonym before these names a people or movement ("Irish nationalists"), a thing made, flagged or owned there
+# ("Iranian-made drones"), or a company, charity or team from there ("a Swiss charity", "the Brazilian national
+# team"): not the state acting.
+_MOVEMENT_AFTER_RE = re.compile(
+    r"(?:\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora"
+    r"|compan(?:y|ies)|firms?|charit(?:y|ies)|carmakers?|automakers?|lenders?|airlines?|conglomerates?|insurers?"
+    r"|retailers?|start-?ups?|manufacturers?|brands?|(?:national |football |soccer )?(?:team|squad|side)|clubs?)"
+    rf"|-(?:{'|'.join(_THING_SUFFIXES)}))\b"
+)
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
 PERSON_RISK_KEYS = frozenset({"jordan", "chad", "georgia", "israel", "india", "kenya", "sofia", "lebanon", "trump"})
