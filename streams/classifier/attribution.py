@@ -9,17 +9,18 @@ from __future__ import annotations
 import re
 
 _ATTRIBUTION_RE = re.compile(
-    r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|wrote)\b[^,]{0,60}"
+    r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|quoting|citing|wrote)\b"
+    r"[^,]{0,60}"
     r"|[^,]{0,30}\baccording to\b[^,]{0,90})\s*[.\"']*\s*$"
 )
 _MEDIA_RE = re.compile(
     r"\b(?:newspapers?|news agency|agency|radio|television|tv|weekly|daily|press|paper|magazine|broadcaster|"
-    r"sources|diplomats|media|journal|times|post)\b"
+    r"sources|diplomats|media|journal|times|post|witnesses|monitors?|observatory|watchdog|analysts|residents)\b"
 )
 
 
 TAIL = 180
-VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quoted", "wrote", "according")
+VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quot", "wrote", "according", "citing")
 
 
 def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
