@@ -251,6 +251,7 @@ impl NativeClassifier {
                 received_from: pat(r, "received_from")?,
                 passive_by: pat(r, "passive_by")?,
                 reciprocal: pat(r, "reciprocal")?,
+                headline_reciprocal: pat(r, "headline_reciprocal")?,
             },
             n: Numbers {
                 key_sentences: get(n, "key_sentences")?,

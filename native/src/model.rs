@@ -113,6 +113,7 @@ pub struct Rules {
     pub received_from: Pat,
     pub passive_by: Pat,
     pub reciprocal: Pat,
+    pub headline_reciprocal: Pat,
 }
 
 /// Numbers the Python modules define; read from them, never restated here.

@@ -167,6 +167,7 @@ def config_for(classifier: Classifier) -> dict[str, Any]:
             "received_from": _pattern(dyads._RECEIVED_FROM_RE),
             "passive_by": _pattern(dyads._PASSIVE_BY_RE),
             "reciprocal": _pattern(dyads._RECIPROCAL_RE),
+            "headline_reciprocal": _pattern(dyads._HEADLINE_RECIPROCAL_RE),
         },
         "numbers": classifier.tuning(),
         "cleaning": {
