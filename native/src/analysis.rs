@@ -314,6 +314,15 @@ fn reporter_clause_start(core: &Core, lower: &str, start: usize, end: usize) -> 
             return None;
         }
     }
-    let (s, e) = core.re.attribution.match_at(lower, comma, end)?;
-    core.re.media.is_match(lower, s, e).then_some(s)
+    let clause_at = |c: usize| {
+        core.re
+            .attribution
+            .match_at(lower, c, end)
+            .filter(|&(s, e)| core.re.media.is_match(lower, s, e))
+            .map(|(s, _)| s)
+    };
+    clause_at(comma).or_else(|| {
+        let prev = pattern::rfind_byte(low, b',', tail_start, comma)?;
+        clause_at(prev)
+    })
 }
