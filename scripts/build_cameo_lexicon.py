@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "streams" / "classifier" / "data" / "cameo_lexicon.yaml"
 DEFAULT_REFERENCE = ROOT.parent / "shared" / "reference"
 
-VERB_WEIGHT = 4.6  # a verb of a coded block: counts in the headline or early in the lead sentence only
+VERB_WEIGHT = 4.3  # below nearly every hand cue: counts in the headline or the lead sentence's first 66 characters
 
 # Where this project's labels (and PLOVER's codebook) read a CAMEO code otherwise than CAMEO2PLOVER-2021:
 # 163 "impose embargo, boycott or sanctions" is PLOVER's SANCTION (plover_dev codes "imposed sanctions" so).
