@@ -35,7 +35,7 @@ from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHAR
 
 CLASSIFIER_VERSION = "1.0.3"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
-MIN_DYAD_SHARE = 0.3  # dyads weaker than this share of the strongest are dropped as noise
+MIN_DYAD_SHARE = 0.4  # dyads weaker than this share of the strongest are background (a later sentence vs the headline)
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
 US_BUSINESS_CONFIDENCE = 0.2
 
