@@ -15,6 +15,7 @@ from streams.classifier.scoring import (
     evaluate,
     held_back,
     read_jsonl,
+    split_half,
 )
 
 
@@ -47,6 +48,13 @@ def test_direction_accuracy_needs_the_dyad_with_that_direction() -> None:
     ]
     report = evaluate([row] * 3, lambda t, x: predictions.pop(0))
     assert (report.direction.correct, report.direction.total) == (1, 3)
+
+
+def test_split_halves_are_stable_and_about_even() -> None:
+    ids = [f"row-{i}" for i in range(5000)]
+    tune = sum(split_half(i) == "tune" for i in ids) / len(ids)
+    assert 0.47 < tune < 0.53 and {split_half(i) for i in ids} == {"tune", "check"}
+    assert split_half("PLOVER-GSR01-AGREE-0001") == split_half("PLOVER-GSR01-AGREE-0001")
 
 
 def test_held_back_slice_is_stable_and_about_a_fifth() -> None:
