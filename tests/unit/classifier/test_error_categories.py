@@ -115,6 +115,12 @@ def test_reversal_outranks_the_noun_it_governs(clf: Classifier) -> None:
     assert result(clf, "Canada imposed sanctions on Venezuela's oil company.")[2] == "SANCTION"
 
 
+def test_verb_governs_the_noun_it_takes(clf: Classifier) -> None:
+    assert result(clf, "Bolivia accepted Chile's proposal on port access.")[2] == "CONCEDE"
+    assert result(clf, "Norway brokered a truce between Colombia and the rebels.")[2] == "CONSULT"
+    assert result(clf, "", "Serbia brushes aside Croatian demand for compensation")[2] == "REJECT"
+
+
 def test_intent_governs_the_reversal(clf: Classifier) -> None:
     assert result(clf, "Britain said it is ready to lift the ban on Iraqi airlines.")[2] == "AGREE"
 
