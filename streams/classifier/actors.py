@@ -173,7 +173,7 @@ _VENUE_LEAD_INS = _venue_lead_ins(_VENUE_PREPOSITIONS)
 _STATE_VENUE_LEAD_INS = _venue_lead_ins(_STATE_VENUE_PREPOSITIONS)
 _MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a word
     r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
-    r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
+    r"convened|convene|held|hosted|games|olympics|ceremony|sign|signs|signed|signing|session|round|congress of)\b"
 )
 # A wire dateline opens the body: "SEOUL, Jan 7 (Yonhap) --", "NEW DELHI/ISLAMABAD (Reuters) -", "WASHINGTON —",
 # "Kuala Lumpur, Malaysia (AP) —". It says where the story was filed, not who acts. A place in capitals needs no

@@ -42,6 +42,11 @@ def test_background_venue_and_history_are_no_actors(clf: Classifier) -> None:
     assert dyads == {"ARM-AZE"} and actors == {"ARM", "AZE"}
 
 
+def test_signing_venue_is_no_actor(clf: Classifier) -> None:
+    actors, dyads, _ = result(clf, "", "Sudan and South Sudan sign oil transit deal in Addis Ababa")
+    assert dyads == {"SDN-SSD"} and "ETH" not in actors
+
+
 def test_lone_state_story_keeps_its_state(clf: Classifier) -> None:
     actors, dyads, _ = result(clf, "Chile raised its central bank's benchmark rate by half a point.")
     assert actors == {"CHL"} and dyads == set()
