@@ -47,6 +47,11 @@ def test_signing_venue_is_no_actor(clf: Classifier) -> None:
     assert dyads == {"SDN-SSD"} and "ETH" not in actors
 
 
+def test_sea_named_after_a_state_is_a_place(clf: Classifier) -> None:
+    actors, dyads, _ = result(clf, "", "Iran seizes Greek-flagged tanker in Gulf of Oman")
+    assert actors == {"IRN"} and dyads == set()
+
+
 def test_lone_state_story_keeps_its_state(clf: Classifier) -> None:
     actors, dyads, _ = result(clf, "Chile raised its central bank's benchmark rate by half a point.")
     assert actors == {"CHL"} and dyads == set()
