@@ -192,6 +192,14 @@ pub fn analyse(
             }
         }
     }
+    if !evidence.is_empty() {
+        // `core._drop_background`: a state outside every kept dyad is background, not an actor.
+        actors.retain(|a| {
+            evidence
+                .iter()
+                .any(|d| d.dyad[..3] == a.code[..] || d.dyad[4..] == a.code[..])
+        });
+    }
     let hit = cues::best_cue(core, lower, &regions, &hits[0]);
     let cue_conf = hit.as_ref().map_or(0.0, |h| (h.score / 9.0).min(1.0));
     Outcome::Found {
@@ -306,6 +314,15 @@ fn reporter_clause_start(core: &Core, lower: &str, start: usize, end: usize) -> 
             return None;
         }
     }
-    let (s, e) = core.re.attribution.match_at(lower, comma, end)?;
-    core.re.media.is_match(lower, s, e).then_some(s)
+    let clause_at = |c: usize| {
+        core.re
+            .attribution
+            .match_at(lower, c, end)
+            .filter(|&(s, e)| core.re.media.is_match(lower, s, e))
+            .map(|(s, _)| s)
+    };
+    clause_at(comma).or_else(|| {
+        let prev = pattern::rfind_byte(low, b',', tail_start, comma)?;
+        clause_at(prev)
+    })
 }

@@ -80,7 +80,8 @@ pub struct CueHit {
     pub score: f64,
 }
 
-/// `event_types.find_cues` then `choose`: the best-scoring cue in the regions, if it clears the minimum.
+/// `event_types.find_cues` then `choose`: the best-scoring cue in the regions, if it clears the minimum (a lexicon
+/// cue only where no hand cue does).
 pub fn best_cue(
     core: &Core,
     lower: &str,
@@ -106,7 +107,9 @@ pub fn best_cue(
             _ => relative.push((pos, end)),
         }
     }
+    // `choose`: the best hand cue, else the best CAMEO lexicon cue.
     let mut best: Option<CueHit> = None;
+    let mut fallback: Option<CueHit> = None;
     for &(start, end, bonus) in regions {
         let mut sub_at: isize = -1;
         let mut rel_at: isize = -1;
@@ -136,12 +139,20 @@ pub fn best_cue(
             } else if pos as isize > rel_at {
                 score -= n.relative_penalty;
             }
-            if score >= n.min_score && best.as_ref().is_none_or(|b| score > b.score + 1e-9) {
-                best = Some(CueHit { cue, score });
+            if score < n.min_score {
+                continue;
+            }
+            let slot = if core.cues[cue].lexicon {
+                &mut fallback
+            } else {
+                &mut best
+            };
+            if slot.as_ref().is_none_or(|b| score > b.score + 1e-9) {
+                *slot = Some(CueHit { cue, score });
             }
         }
     }
-    best
+    best.or(fallback)
 }
 
 /// `topics.count_topics`: (topic id, hits) in the first `limit` characters, most frequent first.

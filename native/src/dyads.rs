@@ -1,7 +1,7 @@
 //! `streams/classifier/dyads.py`: weighted, directed pairs of states that interact in a sentence.
 
 use crate::model::{Code, Core, Mention};
-use crate::pattern::{contains, search_word_start};
+use crate::pattern::{contains, search_word_start, Pat};
 
 pub struct Evidence {
     pub dyad: [u8; 7],
@@ -209,7 +209,12 @@ pub fn build_dyads(
             }
         }
         if groups[0].len() > 1 {
-            add_reciprocal(core, text, spans[s], &groups[0], w, &mut book);
+            let reciprocal = if s < title_sentences {
+                &core.re.headline_reciprocal
+            } else {
+                &core.re.reciprocal
+            };
+            add_reciprocal(core, text, spans[s], &groups[0], w, reciprocal, &mut book);
         }
         for (a, b) in explicit {
             if a != b {
@@ -233,16 +238,18 @@ pub fn build_dyads(
     out
 }
 
-/// `_add_reciprocal`: the sentence's subject group pairs within itself when its main clause is reciprocal.
+/// `_add_reciprocal`: the sentence's subject group pairs within itself when its main clause is reciprocal (the
+/// headline's pattern also counts joint agreements).
 fn add_reciprocal(
     core: &Core,
     text: &str,
     span: (usize, usize),
     group: &[&Mention],
     w: f64,
+    reciprocal: &Pat,
     book: &mut Book,
 ) {
-    let Some((cue_start, _)) = core.re.reciprocal.search(text, span.0, span.1) else {
+    let Some((cue_start, _)) = reciprocal.search(text, span.0, span.1) else {
         return;
     };
     if search_word_start(&core.re.dyad_subordinate, text, span.0, cue_start).is_some() {

@@ -156,13 +156,19 @@ impl NativeClassifier {
         }
         let patterns_src: Vec<(String, String, u32)> = get(config, "patterns")?; // (name, source, flags)
         let cue_weights: Vec<(String, f64)> = get(config, "cues")?;
+        let lexicon_prefix: String = get(config, "lexicon_prefix")?;
+        let cue_index: std::collections::HashMap<&str, usize> = cue_weights
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.as_str(), i))
+            .collect();
         let topic_names: Vec<String> = get(config, "topics")?;
         let mut patterns = Vec::with_capacity(patterns_src.len());
         let mut roles = Vec::with_capacity(patterns_src.len());
         let subordinate: String = get(config, "subordinate_marker")?;
         for (name, source, flags) in &patterns_src {
             patterns.push(Pat::new(source, *flags).map_err(PyValueError::new_err)?);
-            let role = if let Some(i) = cue_weights.iter().position(|(n, _)| n == name) {
+            let role = if let Some(&i) = cue_index.get(name.as_str()) {
                 PatternRole::Cue(i)
             } else if let Some(i) = topic_names
                 .iter()
@@ -207,8 +213,12 @@ impl NativeClassifier {
             patterns,
             roles,
             cues: cue_weights
-                .into_iter()
-                .map(|(name, weight)| Cue { name, weight })
+                .iter()
+                .map(|(name, weight)| Cue {
+                    lexicon: name.starts_with(&lexicon_prefix),
+                    name: name.clone(),
+                    weight: *weight,
+                })
                 .collect(),
             topics: topic_names,
             hard_news,
@@ -241,6 +251,7 @@ impl NativeClassifier {
                 received_from: pat(r, "received_from")?,
                 passive_by: pat(r, "passive_by")?,
                 reciprocal: pat(r, "reciprocal")?,
+                headline_reciprocal: pat(r, "headline_reciprocal")?,
             },
             n: Numbers {
                 key_sentences: get(n, "key_sentences")?,

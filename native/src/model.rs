@@ -90,6 +90,8 @@ pub enum PatternRole {
 pub struct Cue {
     pub name: String,
     pub weight: f64,
+    /// A CAMEO lexicon cue: it counts only where no hand cue clears the minimum (`event_types.choose`).
+    pub lexicon: bool,
 }
 
 pub struct Rules {
@@ -111,6 +113,7 @@ pub struct Rules {
     pub received_from: Pat,
     pub passive_by: Pat,
     pub reciprocal: Pat,
+    pub headline_reciprocal: Pat,
 }
 
 /// Numbers the Python modules define; read from them, never restated here.

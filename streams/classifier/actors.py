@@ -173,7 +173,7 @@ _VENUE_LEAD_INS = _venue_lead_ins(_VENUE_PREPOSITIONS)
 _STATE_VENUE_LEAD_INS = _venue_lead_ins(_STATE_VENUE_PREPOSITIONS)
 _MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a word
     r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
-    r"convened|convene|held|hosted|games|olympics|ceremony|session|round|congress of)\b"
+    r"convened|convene|held|hosted|games|olympics|ceremony|sign|signs|signed|signing|session|round|congress of)\b"
 )
 # A wire dateline opens the body: "SEOUL, Jan 7 (Yonhap) --", "NEW DELHI/ISLAMABAD (Reuters) -", "WASHINGTON —",
 # "Kuala Lumpur, Malaysia (AP) —". It says where the story was filed, not who acts. A place in capitals needs no
@@ -188,12 +188,27 @@ _DATELINE_RE = re.compile(
 )
 # "Takaichi's Taiwan remarks", "a Ukraine policy": a state's name before these nouns is what is talked about, not a
 # party ("Taiwan ties" and "Ukraine war" keep theirs).
+# Nationality of things: "a Panama-flagged tanker", "Iranian-made drones", "a Chinese-owned company" name where a
+# thing comes from, not a state acting.
+_THING_SUFFIXES = ("made", "flagged", "owned", "built", "registered", "based", "listed", "manufactured", "produced")
 _TOPIC_NOUNS_AFTER = tuple(
-    f" {noun}{end}"
-    for noun in ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")
+    f"{sep}{noun}{end}"
+    for sep, nouns in (
+        (" ", ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")),
+        ("-", _THING_SUFFIXES),
+    )
+    for noun in nouns
     for end in (" ", ",", ".", ";", ":", "\n", "'", "?")
 )
-_MOVEMENT_AFTER_RE = re.compile(r"\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora)\b")
+# A demonym before these names a people or movement ("Irish nationalists"), a thing made, flagged or owned there
+# ("Iranian-made drones"), or a company, charity or team from there ("a Swiss charity", "the Brazilian national
+# team"): not the state acting.
+_MOVEMENT_AFTER_RE = re.compile(
+    r"(?:\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora"
+    r"|compan(?:y|ies)|firms?|charit(?:y|ies)|carmakers?|automakers?|lenders?|airlines?|conglomerates?|insurers?"
+    r"|retailers?|start-?ups?|manufacturers?|brands?|(?:national |football |soccer )?(?:team|squad|side)|clubs?)"
+    rf"|-(?:{'|'.join(_THING_SUFFIXES)}))\b"
+)
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
 PERSON_RISK_KEYS = frozenset({"jordan", "chad", "georgia", "israel", "india", "kenya", "sofia", "lebanon", "trump"})
@@ -428,8 +443,11 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
 # "Acme Inc" quoting "dlrs" is about a US firm (Reuters indexes it under USA); the actor is weak and makes no dyad.
 # Without a leading \b every branch opens on a letter, mostly a capital: ``re`` then skips ahead to those letters
 # (lower-case prose is passed over ~5x faster); the word start is checked in Python.
+# Headlines in capitals ("CAMCO INC <CAM> SETS QUARTERLY") and the earnings-table shorthand of the same wires ("Qtly
+# div 11 cts", "Shr 19 cts") are the same cues.
 _US_BUSINESS_RE = re.compile(
-    r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?)\b"
+    r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?"
+    r"|INC|CORP|CORPORATION|BANCORP|cts|Qtly|Shr)\b"
 )
 US_BUSINESS_ALIAS = Alias("USA", "economy", "US business cues", 0.3)
 US_BUSINESS_SCAN_CHARS = 3000  # the cues are looked for in the opening only

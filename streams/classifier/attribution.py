@@ -9,17 +9,18 @@ from __future__ import annotations
 import re
 
 _ATTRIBUTION_RE = re.compile(
-    r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|wrote)\b[^,]{0,60}"
+    r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|quoting|citing|wrote)\b"
+    r"[^,]{0,60}(?:,\s*(?:quoting|citing|adding)\b[^,]{0,80})?"
     r"|[^,]{0,30}\baccording to\b[^,]{0,90})\s*[.\"']*\s*$"
 )
 _MEDIA_RE = re.compile(
     r"\b(?:newspapers?|news agency|agency|radio|television|tv|weekly|daily|press|paper|magazine|broadcaster|"
-    r"sources|diplomats|media|journal|times|post)\b"
+    r"sources|diplomats|media|journal|times|post|witnesses|monitors?|observatory|watchdog|analysts|residents)\b"
 )
 
 
 TAIL = 180
-VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quoted", "wrote", "according")
+VERBS = ("said", "says", "say", "report", "announced", "told", "added", "quot", "wrote", "according", "citing")
 
 
 def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
@@ -34,8 +35,12 @@ def reporter_clause_start(lower: str, start: int, end: int) -> int | None:
         prev = lower.rfind(",", tail_start, comma)
         if prev < 0 or not any(v in lower[prev:comma] for v in VERBS):
             return None
-    # No comma may follow the clause's own, so only the last comma can start it.
+    # The clause starts at the last comma, or at the one before when a quoting or citing tail follows it
+    # (", the Kazinform agency said, quoting officials").
     m = _ATTRIBUTION_RE.match(lower, comma, end)
     if m is None or not _MEDIA_RE.search(lower, m.start(), m.end()):
-        return None
+        prev = lower.rfind(",", tail_start, comma)
+        m = _ATTRIBUTION_RE.match(lower, prev, end) if prev >= 0 else None
+        if m is None or not _MEDIA_RE.search(lower, m.start(), m.end()):
+            return None
     return m.start()

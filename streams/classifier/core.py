@@ -33,9 +33,9 @@ from streams.classifier.sentences import iter_sentence_spans
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, as_text, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
-CLASSIFIER_VERSION = "1.0.3"
+CLASSIFIER_VERSION = "1.1.0"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
-MIN_DYAD_SHARE = 0.3  # dyads weaker than this share of the strongest are dropped as noise
+MIN_DYAD_SHARE = 0.4  # dyads weaker than this share of the strongest are background (a later sentence vs the headline)
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
 US_BUSINESS_CONFIDENCE = 0.2
 
@@ -300,6 +300,8 @@ class Classifier:
                 where = "headline" if title_sentences and 0 in e.sentences else f"sentence {e.sentences[0] + 1}"
                 notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where}")
         _assign_roles(result)
+        if result.dyads:
+            _drop_background(result, notes if explain else None)
 
         hit = choose(find_cues(lower, regions, self.cues, cue_hits))
         if hit is not None:
@@ -408,6 +410,20 @@ def _aggregate(mentions: list[Mention]) -> list[ActorResult]:
 def _dyad_result(e: DyadEvidence) -> DyadResult:
     src, tgt = e.direction()
     return DyadResult(e.dyad, src, tgt, e.weight)
+
+
+def _drop_background(result: Analysis, notes: list[str] | None) -> None:
+    """A story with dyads names its actors in them: a state outside every kept dyad was named as place, history,
+    comparison or context ("talks in Geneva", "since the Korean War", "a key U.S. ally"), not as a party."""
+    inside: set[str] = set()
+    for d in result.dyads:
+        inside.update(d.dyad.split("-"))
+    kept = [a for a in result.actors if a.code in inside]
+    if notes is not None:
+        for a in result.actors:
+            if a.code not in inside:
+                notes.append(f"background {a.code}: in no dyad of the story, not an actor")
+    result.actors = kept
 
 
 def _assign_roles(result: Analysis) -> None:

@@ -58,6 +58,19 @@ _RECIPROCAL_RE = re.compile(
     r"|joint (?:[\w-]+ ){0,2}(?:drills|exercises|patrols|war games))\b",
     re.IGNORECASE,
 )
+# A headline's joint agreement is a bilateral one: "North Korea and Russia sign trade agreement", "Egypt, Turkey restore
+# ties" name the two parties. In a body sentence PLOVER codes such states as joint sources with no target ("Czechia
+# and China signed an agreement", "the United States and Jordan agreed upon a pact": no dyad in its gold records), so
+# these wordings pair the group in the headline only.
+_HEADLINE_RECIPROCAL_RE = re.compile(
+    _RECIPROCAL_RE.pattern[: -len(")\\b")]
+    + r"|sign(?:s|ed|ing)? (?:[\w-]+ ){0,4}(?:agreements?|deals?|pacts?|treaty|treaties|accords?|memorandum"
+    r"|declaration|framework|protocol|contracts?)"
+    r"|agree(?:s|d)? (?:to|on|upon)"
+    r"|(?:restor|normali[sz]|re-?establish|resum|upgrad|sever|cut|broke|break)\w* (?:\w+ ){0,2}(?:ties|relations)"
+    r"|(?:spoke|talked|talks?) (?:by|on the|over the) (?:phone|telephone))\b",
+    re.IGNORECASE,
+)
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
@@ -206,7 +219,8 @@ def build_dyads(
                         else:
                             ev.backward += w * factor
         if len(groups[0]) > 1 and spans is not None:
-            _add_reciprocal(text, spans[s], groups[0], w, s, evidence)
+            reciprocal = _HEADLINE_RECIPROCAL_RE if s < title_sentences else _RECIPROCAL_RE
+            _add_reciprocal(text, spans[s], groups[0], w, s, evidence, reciprocal)
         # "US-China talks"; a compound after the subject ("condemns US-South Korea drills") is the subject's object.
         for a, b in explicit:
             if a != b:
@@ -218,11 +232,17 @@ def build_dyads(
 
 
 def _add_reciprocal(
-    text: str, span: tuple[int, int], group: list[Mention], w: float, s: int, evidence: dict[str, DyadEvidence]
+    text: str,
+    span: tuple[int, int],
+    group: list[Mention],
+    w: float,
+    s: int,
+    evidence: dict[str, DyadEvidence],
+    reciprocal: re.Pattern[str],
 ) -> None:
     """The sentence's first coordinated group (its subject) pairs within itself when the main clause is reciprocal
     (not "... peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea")."""
-    cue = _RECIPROCAL_RE.search(text, span[0], span[1])
+    cue = reciprocal.search(text, span[0], span[1])
     if cue is None or search_word_start(_SUBORDINATE_RE, text, span[0], cue.start()) is not None:
         return
     for i, m1 in enumerate(group):

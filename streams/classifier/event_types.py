@@ -17,6 +17,9 @@ from schemas.event import EventType, QuadClass
 from streams.classifier.native import DATA_DIR
 
 CUES_FILE = DATA_DIR / "event_cues.yaml"
+# Built by scripts/build_cameo_lexicon.py from PETRARCH2's CAMEO verb dictionary: weaker cues for the wordings the
+# hand-written ones miss, so that an event no hand cue names is still typed (see docs/classifier.md).
+LEXICON_FILE = DATA_DIR / "cameo_lexicon.yaml"
 
 QUAD_OF: dict[str, QuadClass] = {
     "AGREE": QuadClass.VERBAL_COOPERATION,
@@ -84,20 +87,28 @@ class CueSet:
 
 # Clause markers share the cue scan (one automaton pass over the key sentences); their names cannot be cue names.
 SUBORDINATE_MARKER = "clause:subordinate"
+LEXICON_PREFIX = "lex:"  # names of the CAMEO lexicon's cues
 _RELATIVE = "clause:relative"
 
 
 @lru_cache(maxsize=1)
-def load_cues(path: Path = CUES_FILE) -> CueSet:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_cues(path: Path = CUES_FILE, lexicon: Path | None = LEXICON_FILE) -> CueSet:
+    """The hand cues (named "<TYPE>_<i>") and, unless ``lexicon`` is None, the CAMEO lexicon's ("lex:<TYPE>_<i>")."""
     cues: dict[str, Cue] = {}
-    for event_type, items in data.items():
-        EventType(event_type)  # fail fast on a typo in the data file
-        for i, item in enumerate(items):
-            name = f"{event_type}_{i}"
-            re.compile(item["re"])
-            cues[name] = Cue(name, event_type, item["re"], float(item["w"]), item.get("cameo"))
+    for prefix, source in (("", path), (LEXICON_PREFIX, lexicon)):
+        if source is None:
+            continue
+        data = yaml.load(source.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        for event_type, items in data.items():
+            EventType(event_type)  # fail fast on a typo in the data file
+            for i, item in enumerate(items or ()):
+                name = f"{prefix}{event_type}_{i}"
+                re.compile(item["re"])
+                cues[name] = Cue(name, event_type, item["re"], float(item["w"]), item.get("cameo"))
     return CueSet(cues)
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the lexicon is ~1 MB: libyaml reads it 10x faster
 
 
 def cue_patterns(cues: dict[str, Cue]) -> list[tuple[str, str]]:
@@ -182,9 +193,16 @@ def find_cues(
 
 
 def choose(hits: list[CueHit]) -> CueHit | None:
-    """Highest score wins; ties go to the earliest hit."""
+    """Highest score wins; ties go to the earliest hit. A lexicon cue counts only where no hand cue reaches
+    :data:`MIN_SCORE`: the hand cues are the more precise, the lexicon fills their gaps."""
     best: CueHit | None = None
+    fallback: CueHit | None = None
     for h in hits:
-        if h.score >= MIN_SCORE and (best is None or h.score > best.score + 1e-9):
+        if h.score < MIN_SCORE:
+            continue
+        if h.cue.name.startswith(LEXICON_PREFIX):
+            if fallback is None or h.score > fallback.score + 1e-9:
+                fallback = h
+        elif best is None or h.score > best.score + 1e-9:
             best = h
-    return best
+    return best if best is not None else fallback

@@ -135,6 +135,7 @@ def config_for(classifier: Classifier) -> dict[str, Any]:
         "patterns": patterns,
         "anchored": anchored,
         "cues": [(name, cue.weight) for name, cue in classifier.cues.cues.items()],
+        "lexicon_prefix": event_types.LEXICON_PREFIX,
         "topics": list(topics.TOPIC_PATTERNS),
         "hard_news": list(topics.HARD_NEWS),
         "subordinate_marker": event_types.SUBORDINATE_MARKER,
@@ -166,6 +167,7 @@ def config_for(classifier: Classifier) -> dict[str, Any]:
             "received_from": _pattern(dyads._RECEIVED_FROM_RE),
             "passive_by": _pattern(dyads._PASSIVE_BY_RE),
             "reciprocal": _pattern(dyads._RECIPROCAL_RE),
+            "headline_reciprocal": _pattern(dyads._HEADLINE_RECIPROCAL_RE),
         },
         "numbers": classifier.tuning(),
         "cleaning": {

@@ -126,3 +126,14 @@ def held_back(row_id: str) -> bool:
     import zlib
 
     return zlib.crc32(row_id.encode()) % 5 == 0
+
+
+SPLIT_HALVES = ("tune", "check")
+
+
+def split_half(row_id: str) -> str:
+    """Which half of a dev file a row belongs to: "tune" (sha256 of the id even) is the only half rules are tuned
+    on; "check" (odd) is scored before and after each change and never looked into, so a gain must show there too."""
+    import hashlib
+
+    return "tune" if hashlib.sha256(row_id.encode()).digest()[-1] % 2 == 0 else "check"

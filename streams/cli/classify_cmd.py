@@ -125,25 +125,40 @@ def evaluate(
     held_back: Annotated[
         bool, typer.Option("--held-back", help="Score only the held-back 20% slice (ids hashed), kept out of tuning.")
     ] = False,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Score one half of each file, split by sha256(id) parity: tune, check, or both (one row per half).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON lines.")] = False,
 ) -> None:
     """Score the classifier: micro P/R/F1 for actors and dyads, accuracy for event type, quad class and direction."""
     from streams.classifier import get_classifier, scoring
 
+    if split not in (None, "both", *scoring.SPLIT_HALVES):
+        raise typer.BadParameter("--split takes tune, check or both")
+    halves: list[str | None] = [None] if split is None else list(scoring.SPLIT_HALVES) if split == "both" else [split]
     predict = scoring.classifier_predictor(get_classifier())
     reports = []
     for path in files:
         if not path.exists():
             raise typer.BadParameter(f"{path} does not exist")
-        rows = list(scoring.read_jsonl(path))
+        all_rows = list(scoring.read_jsonl(path))
         if held_back:
-            rows = [r for r in rows if scoring.held_back(str(r.get("id", "")))]
-        t0 = time.perf_counter()
-        report = scoring.evaluate(rows, predict, path.stem + (" (held-back)" if held_back else ""))
-        elapsed = time.perf_counter() - t0
-        result = report.as_dict()
-        result["articles_per_s"] = round(report.rows / elapsed) if elapsed else None
-        reports.append(result)
+            all_rows = [r for r in all_rows if scoring.held_back(str(r.get("id", "")))]
+        for half in halves:
+            rows = (
+                all_rows if half is None else [r for r in all_rows if scoring.split_half(str(r.get("id", ""))) == half]
+            )
+            name = path.stem + (" (held-back)" if held_back else "") + (f" ({half})" if half else "")
+            t0 = time.perf_counter()
+            report = scoring.evaluate(rows, predict, name)
+            elapsed = time.perf_counter() - t0
+            result = report.as_dict()
+            result["articles_per_s"] = round(report.rows / elapsed) if elapsed else None
+            reports.append(result)
     if as_json:
         for r in reports:
             sys.stdout.write(json.dumps(r) + "\n")

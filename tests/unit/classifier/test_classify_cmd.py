@@ -78,3 +78,8 @@ def test_eval_prints_metrics(tmp_path: Path) -> None:
     assert metrics["dyad_p"] == 0.5 and metrics["dyad_r"] == 1.0
     table = runner.invoke(app, ["eval", str(path)])
     assert "actor F1" in table.stdout
+    halves = runner.invoke(app, ["eval", str(path), "--split", "both", "--json"])
+    assert halves.exit_code == 0, halves.output
+    by_set = {m["set"]: m["rows"] for m in map(json.loads, halves.stdout.splitlines())}
+    assert set(by_set) == {"tiny (tune)", "tiny (check)"} and sum(by_set.values()) == 2
+    assert runner.invoke(app, ["eval", str(path), "--split", "half"]).exit_code != 0
