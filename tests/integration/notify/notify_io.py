@@ -13,7 +13,6 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from schemas.alert import Alert
 from streams.kafka_clients import make_consumer
 from streams.notify.notifier import Notifier, consumer_group
 from streams.notify.routes import Routes
@@ -22,18 +21,9 @@ from streams.settings import PROJECT_ROOT, Settings
 DYADWATCH = PROJECT_ROOT / ".venv" / "bin" / "dyadwatch"
 
 
-class AlertWithHistorical(Alert):
-    """Alert as it will be once the schema has ``historical`` (the pipeline's change), for the skip test today."""
-
-    historical: bool = False
-
-
-ALERT_MODEL: type[Alert] = Alert if "historical" in Alert.model_fields else AlertWithHistorical
-
-
 @contextlib.asynccontextmanager
 async def notifier_running(settings: Settings, routes: Routes) -> AsyncIterator[Notifier]:
-    notifier = Notifier(settings, routes, model=ALERT_MODEL)
+    notifier = Notifier(settings, routes)
     stop = asyncio.Event()
     task = asyncio.create_task(notifier.run(stop))
     try:
