@@ -14,10 +14,10 @@ from pathlib import Path
 import psutil
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from streams.broker import EmbeddedBroker
-from streams.broker.embedded import free_port
-from streams.kafka_admin import ensure_topics
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.admin import ensure_topics
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 OUT = PROJECT_ROOT / "bench" / "out"
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")

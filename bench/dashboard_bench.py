@@ -33,7 +33,7 @@ from dashboard.live_view import LiveView
 from dashboard.synthetic import fill_view, generate, make_alert
 from schemas import AckStatus, Severity
 from schemas.base import utc_now
-from streams.settings import PROJECT_ROOT, Settings
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 OVERVIEW = PROJECT_ROOT / "dashboard" / "app_pages" / "overview.py"
 
@@ -116,7 +116,7 @@ class _Producer:
         self.producer = self._call(self._started())
 
     async def _started(self) -> Any:
-        from streams.kafka_clients import make_producer
+        from streams.kafka.clients import make_producer
 
         producer = make_producer(self.settings, client_id="dashboard-bench")  # aiokafka binds the running loop
         await producer.start()
@@ -178,8 +178,8 @@ def alert_latency(settings: Settings, samples: int = 20, workdir: Path | None = 
 
 
 def _own_broker(workdir: Path) -> tuple[Any, str]:
-    from streams.broker import EmbeddedBroker
-    from streams.broker.embedded import free_port
+    from streams.kafka.broker import EmbeddedBroker
+    from streams.kafka.broker.embedded import free_port
 
     base = Settings()
     broker = EmbeddedBroker(
@@ -190,7 +190,7 @@ def _own_broker(workdir: Path) -> tuple[Any, str]:
 
 def run(n_events: int = 50_000, n_alerts: int = 5_000, samples: int = 20, bootstrap: str | None = None) -> dict:
     from bench.machine import machine_facts
-    from streams.kafka_admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
 
     results: dict[str, Any] = {"machine": machine_facts()}
     results["overview"] = overview_refresh(n_events, n_alerts)

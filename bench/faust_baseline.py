@@ -13,14 +13,14 @@ import logging
 
 import faust
 
-from streams.app import (
+from streams.pipeline.app import (
     COMMIT_INTERVAL_S,
     HEARTBEAT_INTERVAL_S,
     PRODUCER_BATCH_BYTES,
     PRODUCER_LINGER_S,
     SESSION_TIMEOUT_S,
 )
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 MODES = ("passthrough", "consume")
 

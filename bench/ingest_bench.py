@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from streams.kafka_admin import ensure_topics
-from streams.kafka_clients import make_producer
-from streams.settings import Settings
+from streams.kafka.admin import ensure_topics
+from streams.kafka.clients import make_producer
+from streams.runtime.settings import Settings
 from streams.sources.demo import DemoWriter, load_world
 from streams.sources.file_replay import replay_file
 

@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from streams.broker import EmbeddedBroker
-from streams.broker.embedded import free_port
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 from tests.integration.pipeline.conftest import fresh_settings
 from tests.integration.pipeline.test_kill_recovery import run_kill_scenario
 from tests.integration.pipeline.worker_process import WorkerProcess

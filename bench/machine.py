@@ -9,7 +9,7 @@ import sys
 
 import psutil
 
-from streams.settings import get_settings
+from streams.runtime.settings import get_settings
 
 
 def machine_facts() -> dict[str, str]:

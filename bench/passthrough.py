@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import Settings
 
 
 async def passthrough(

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from bench.bench_cluster import WorkerProcess, bench_settings, committed_lag, create_topic, wait_until
 from bench.passthrough import passthrough
 from schemas import Alert, DyadWindowCount, RawArticle
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import Settings
 from streams.sources.demo import DemoWriter, load_world
 
 WORKER_INPUTS = ("articles", "dyad-events")  # the topics the worker consumes (it only produces the others)

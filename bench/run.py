@@ -12,7 +12,7 @@ from pathlib import Path
 from bench.bench_cluster import OUT, bench_broker
 from bench.machine import machine_facts
 from bench.report import LATENCY_RATE, SECTIONS, write_report
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 
 DOCS = PROJECT_ROOT / "docs"
 

@@ -22,12 +22,12 @@ PY_SPY = str(Path(sys.executable).parent / "py-spy")
 # (stage, frames that put a sample in it); the first stage with one of its frames on the stack wins.
 STAGES = [
     # The compiled classifier shows no frames of its own: its samples end in the agent's call into it.
-    ("classifier", ("streams/classifier/", "classify_article (streams/agents/classify.py")),
-    ("decode + validate input (pydantic)", ("decode (streams/agents/deadletter.py",)),
-    ("dedup table (RocksDB + changelog)", ("is_duplicate (streams/agents/classify.py",)),
-    ("serialise + queue output records", ("Pipeline.send (streams/agents/stage.py",)),
-    ("delivery tracking (settle)", ("streams/agents/delivery.py",)),
-    ("window + alert tables, rules", ("streams/agents/count.py",)),
+    ("classifier", ("streams/classifier/", "classify_article (streams/pipeline/agents/classify.py")),
+    ("decode + validate input (pydantic)", ("decode (streams/pipeline/agents/deadletter.py",)),
+    ("dedup table (RocksDB + changelog)", ("is_duplicate (streams/pipeline/agents/classify.py",)),
+    ("serialise + queue output records", ("Pipeline.send (streams/pipeline/agents/stage.py",)),
+    ("delivery tracking (settle)", ("streams/pipeline/agents/delivery.py",)),
+    ("window + alert tables, rules", ("streams/pipeline/agents/count.py",)),
     ("Faust changelog buffer and acks", ("ProducerBuffer", "_on_changelog_sent")),
     ("Kafka produce requests", ("aiokafka/producer/sender.py",)),
     ("Kafka fetch + Faust dispatch", ("Fetcher._fetcher", "conductor.py", "AIOKafkaConnection._read")),

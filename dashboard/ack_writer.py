@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 
 from dashboard.feed import LiveFeed
 from schemas import AckStatus, AlertAck
-from streams.kafka_clients import make_producer
+from streams.kafka.clients import make_producer
 
 SEND_TIMEOUT_SECONDS = 15.0
 STOP_TIMEOUT_SECONDS = 5.0

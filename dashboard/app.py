@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.auth import require_oidc_login, require_password
 from dashboard.components.status_bar import status_bar
-from streams.settings import get_settings
+from streams.runtime.settings import get_settings
 
 st.set_page_config(page_title="dyadwatch — watch floor", page_icon="🛰️", layout="wide")
 settings = get_settings()

@@ -20,7 +20,7 @@ from dashboard.live_view import SEVERITY_ORDER, AlertRow, LiveView
 from dashboard.safe_text import csv_cell, safe_link
 from schemas import AckStatus, ClassifiedEvent, QuadClass
 from schemas.base import ISO3_CODES, make_dyad
-from streams.settings import get_settings
+from streams.runtime.settings import get_settings
 
 RANGES: dict[str, timedelta] = {"1 h": timedelta(hours=1), "24 h": timedelta(hours=24), "7 d": timedelta(days=7)}
 CUSTOM = "custom"

@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from dashboard.live_view import LiveView
 from schemas import Alert, AlertAck, ClassifiedEvent, DyadWindowCount
 from schemas.base import utc_now
-from streams.kafka_clients import make_consumer
-from streams.settings import Settings
+from streams.kafka.clients import make_consumer
+from streams.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 

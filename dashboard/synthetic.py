@@ -15,8 +15,8 @@ from dashboard.live_view import LiveView
 from schemas import Alert, ClassifiedEvent, DyadLink, DyadWindowCount, EventType, QuadClass, Severity
 from schemas.base import utc_now
 from schemas.event import ActorMention
-from streams.kafka_clients import make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_producer
+from streams.runtime.settings import Settings
 
 DYAD_WEIGHTS = {
     "PRK-RUS": 9,

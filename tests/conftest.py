@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker
-from streams.broker.embedded import free_port
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 
 def shared_dir() -> Path:
@@ -59,7 +59,7 @@ def kafka_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBr
 @pytest.fixture
 def kafka_settings(kafka_broker: RunningBroker, tmp_path: Path) -> Settings:
     """Settings pointing at the session broker, with a topic prefix of this test's own and its topics created."""
-    from streams.kafka_admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
 
     settings = Settings(
         bootstrap_servers=kafka_broker.bootstrap,

@@ -86,7 +86,7 @@ def activate(package_path: list[str], build_dir: Path = BUILD_DIR) -> NativeStat
 
 
 def _check(build_dir: Path) -> NativeStatus:
-    from streams.settings import get_settings
+    from streams.runtime.settings import get_settings
 
     if not get_settings().classifier_native:
         return NativeStatus(False, "DYADWATCH_CLASSIFIER_NATIVE is off")

@@ -53,7 +53,7 @@ def is_current(build_dir: Path = BUILD_DIR) -> bool:
 def load_module(build_dir: Path = BUILD_DIR) -> Any | None:
     """The built extension module when it is current and enabled, else None (and :data:`status` says why)."""
     global status
-    from streams.settings import get_settings
+    from streams.runtime.settings import get_settings
 
     if not get_settings().classifier_rust:
         status = NativeStatus(False, "DYADWATCH_CLASSIFIER_RUST is off")

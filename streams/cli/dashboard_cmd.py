@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from streams.cli.options import BootstrapOption, settings_for
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 
 APP_PATH = PROJECT_ROOT / "dashboard" / "app.py"
 

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from streams.broker import BrokerError, EmbeddedBroker
-from streams.broker.acls import ROLES, AclError
-from streams.broker.toolchain import ToolchainError, ensure_broker_jars
-from streams.settings import get_settings
+from streams.kafka.broker import BrokerError, EmbeddedBroker
+from streams.kafka.broker.acls import ROLES, AclError
+from streams.kafka.broker.toolchain import ToolchainError, ensure_broker_jars
+from streams.runtime.settings import get_settings
 
 app = typer.Typer(help="Run a local Apache Kafka broker (KRaft, single node, 127.0.0.1 only).", no_args_is_help=True)
 

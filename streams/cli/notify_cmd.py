@@ -14,7 +14,7 @@ import typer
 
 from streams.cli.options import BootstrapOption, settings_for
 from streams.notify.routes import WebhookFormat
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 
 def notify(
@@ -77,7 +77,7 @@ def notify(
     typer.echo(f"{len(configured.routes)} route(s); consumer group {consumer_group(settings)}")
     if check:
         return
-    from streams.worker_logs import logging_config
+    from streams.runtime.worker_logs import logging_config
 
     logging.config.dictConfig(logging_config("INFO"))
     logging.getLogger("aiokafka").setLevel(logging.WARNING)

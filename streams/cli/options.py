@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from streams.settings import Settings, get_settings
+from streams.runtime.settings import Settings, get_settings
 
 BootstrapOption = Annotated[
     str | None,

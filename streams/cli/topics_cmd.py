@@ -9,7 +9,7 @@ import typer
 
 from schemas.topics import TOPICS
 from streams.cli.options import BootstrapOption, settings_for
-from streams.kafka_admin import ensure_topics
+from streams.kafka.admin import ensure_topics
 
 app = typer.Typer(help="Create and inspect dyadwatch's topics.", no_args_is_help=True)
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from streams.broker import BrokerError
-from streams.broker.toolchain import ToolchainError
 from streams.cli.kafka_cmd import broker_for
-from streams.kafka_admin import ensure_topics
-from streams.settings import Settings, get_settings
-from streams.supervisor import Supervisor
+from streams.kafka.admin import ensure_topics
+from streams.kafka.broker import BrokerError
+from streams.kafka.broker.toolchain import ToolchainError
+from streams.runtime.settings import Settings, get_settings
+from streams.runtime.supervisor import Supervisor
 
 if TYPE_CHECKING:
     from streams.notify.routes import Routes

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 
 from streams.cli.options import BootstrapOption, settings_for
-from streams.settings import Settings
-from streams.worker_logs import logging_config
+from streams.runtime.settings import Settings
+from streams.runtime.worker_logs import logging_config
 
 log = logging.getLogger("dyadwatch.worker")
 
@@ -57,8 +57,8 @@ def worker(
 
 def wait_for_broker(settings: Settings) -> None:
     """Block until the cluster answers and the registry topics exist; say clearly what is wrong meanwhile."""
-    from streams.broker.embedded import BrokerError, wait_for_metadata
-    from streams.kafka_admin import ensure_topics
+    from streams.kafka.admin import ensure_topics
+    from streams.kafka.broker.embedded import BrokerError, wait_for_metadata
 
     while True:
         try:
@@ -105,8 +105,8 @@ async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
 def _run(settings: Settings, rule_set, log_level: str) -> None:
     import faust
 
-    from streams.agents.faust_internals import disable_spinner
-    from streams.app import create_app
+    from streams.pipeline.agents.faust_internals import disable_spinner
+    from streams.pipeline.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = create_app(settings, rule_set)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.seen_ids import seen_ids_path
 
 Status = Literal["delivered", "dead_lettered"]

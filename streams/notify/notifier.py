@@ -22,15 +22,15 @@ from aiokafka import ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
 from schemas.alert import Alert
-from streams.agents.deadletter import Rejected, dead_letter, decode
-from streams.kafka_clients import make_consumer, make_producer
+from streams.kafka.clients import make_consumer, make_producer
+from streams.kafka.topic_ids import topic_incarnation
 from streams.notify.delivery_log import DeliveryLog, delivery_log_path
 from streams.notify.retry import Stopped, with_retries
 from streams.notify.routes import EmailDestination, Routes, WebhookDestination
 from streams.notify.smtp import mail_alert
 from streams.notify.webhook import post_alert
-from streams.settings import Settings
-from streams.sources.topic_ids import topic_incarnation
+from streams.pipeline.agents.deadletter import Rejected, dead_letter, decode
+from streams.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 

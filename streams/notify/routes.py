@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from schemas.alert import Alert, Severity
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity)}
 

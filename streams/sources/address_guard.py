@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

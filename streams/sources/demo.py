@@ -25,7 +25,7 @@ import yaml
 
 from schemas.article import RawArticle
 from schemas.base import make_dyad, utc_now
-from streams.settings import PROJECT_ROOT, Settings
+from streams.runtime.settings import PROJECT_ROOT, Settings
 from streams.sources.article_fields import make_article
 from streams.sources.news_page import page_articles
 from streams.sources.pacing import sleep_or_stop

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from schemas.article import RawArticle
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.article_fields import make_article
 from streams.sources.pacing import Pacer
 from streams.sources.rejections import Rejected, log_rejected

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from schemas.article import RawArticle
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.address_guard import FetchPolicy
 from streams.sources.gdelt_export import SOURCE, export_articles
 from streams.sources.pacing import sleep_or_stop

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from schemas.article import RawArticle, nesting_depth
 from schemas.base import MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.article_fields import make_article
 from streams.sources.rejections import Rejected, log_event, log_rejected
 from streams.sources.sink import ArticleSink, SinkStats, open_sink

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from schemas.article import RawArticle
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.address_guard import FetchPolicy
 from streams.sources.article_fields import make_article
 from streams.sources.page_blocks import PageContent, decode_text, html_page, looks_like_html, text_page

@@ -26,7 +26,7 @@ from defusedxml import DefusedXmlException
 from rich.table import Table
 
 from schemas.article import RawArticle
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.address_guard import FetchPolicy
 from streams.sources.article_fields import make_article
 from streams.sources.pacing import sleep_or_stop

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 
 def seen_ids_path(settings: Settings, topic: str, incarnation: str) -> Path:

@@ -26,12 +26,12 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, OutOfOrderSequenceNumber
 
 from schemas.article import RawArticle
-from streams.kafka_clients import make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_producer
+from streams.kafka.topic_ids import TopicIdUnavailable, topic_incarnation
+from streams.runtime.settings import Settings
 from streams.sources.rejections import log_event, log_rejected
 from streams.sources.seen_ids import SeenIds, seen_ids_path
 from streams.sources.timestamps import clamp_future
-from streams.sources.topic_ids import TopicIdUnavailable, topic_incarnation
 
 _COMMIT_EVERY = 500
 # A record the broker refuses leaves the idempotent producer's sequence broken for that partition: every later

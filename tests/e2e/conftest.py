@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from tests.e2e.dashboard_process import CHROMIUM, launch_chromium
 
 

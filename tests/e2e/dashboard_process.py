@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 import httpx
 from playwright.sync_api import Browser, Page, Playwright
 
-from streams.broker.embedded import free_port
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 DYADWATCH = PROJECT_ROOT / ".venv" / "bin" / "dyadwatch"
 CHROMIUM = "/usr/bin/chromium"

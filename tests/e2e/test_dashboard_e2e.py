@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from dashboard.synthetic import make_event
 from schemas import EventType
 from schemas.base import utc_now
-from streams.kafka_clients import make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_producer
+from streams.runtime.settings import Settings
 from tests.e2e.dashboard_process import (
     DYADWATCH,
     SCREENSHOTS,

@@ -111,8 +111,9 @@ def test_worker_profile_groups_py_spy_stacks_by_stage(tmp_path):
 
     raw = tmp_path / "raw.txt"
     raw.write_text(
-        "run (a.py:1);handle (streams/agents/classify.py:70);classify (streams/classifier/core.py:9) 4\n"
-        "run (a.py:1);handle (streams/agents/classify.py:70);classify_article (streams/agents/classify.py:36) 2\n"
+        "run (a.py:1);handle (streams/pipeline/agents/classify.py:70);classify (streams/classifier/core.py:9) 4\n"
+        "run (a.py:1);handle (streams/pipeline/agents/classify.py:70);"
+        "classify_article (streams/pipeline/agents/classify.py:36) 2\n"
         "run (a.py:1);Fetcher._fetcher (faust/transport/consumer.py:177) 3\n"
         "run (a.py:1);select (selectors.py:468) 1\n"
     )

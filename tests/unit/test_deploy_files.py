@@ -8,7 +8,7 @@ import yaml
 from typer.main import get_command
 
 from streams.cli.main import app
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 
 
 def test_compose_services_use_real_cli_commands() -> None:

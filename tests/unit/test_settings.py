@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,8 +59,8 @@ def test_replication_settings_reach_topics_and_faust(monkeypatch: pytest.MonkeyP
     assert settings.topic_configs() == {"min.insync.replicas": "2"}
     from schemas.topics import TOPICS
     from streams.alerting.rules import load_rules
-    from streams.app import create_app
-    from streams.kafka_admin import desired_configs
+    from streams.kafka.admin import desired_configs
+    from streams.pipeline.app import create_app
 
     assert desired_configs(TOPICS["alerts"], settings)["min.insync.replicas"] == "2"
     app = create_app(settings, load_rules(settings.rules_file), classifier=object())  # type: ignore[arg-type]
@@ -74,7 +74,7 @@ def test_sasl_credentials_reach_the_faust_app(monkeypatch: pytest.MonkeyPatch, t
     import faust
 
     from streams.alerting.rules import load_rules
-    from streams.app import create_app
+    from streams.pipeline.app import create_app
 
     monkeypatch.setenv("DYADWATCH_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
     monkeypatch.setenv("DYADWATCH_SASL_MECHANISM", "SCRAM-SHA-512")

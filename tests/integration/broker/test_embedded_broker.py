@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import BrokerError, EmbeddedBroker
-from streams.broker.embedded import free_port, pid_alive, wait_for_metadata
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker import BrokerError, EmbeddedBroker
+from streams.kafka.broker.embedded import free_port, pid_alive, wait_for_metadata
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 

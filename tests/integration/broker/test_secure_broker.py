@@ -29,13 +29,13 @@ from aiokafka.errors import (
 from pydantic import SecretStr
 
 from schemas.topics import TOPICS
-from streams.broker import BrokerError, EmbeddedBroker
-from streams.broker.acls import ROLES
-from streams.broker.credentials import BrokerCredentials
-from streams.broker.embedded import free_port
-from streams.kafka_admin import ensure_topics
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.admin import ensure_topics
+from streams.kafka.broker import BrokerError, EmbeddedBroker
+from streams.kafka.broker.acls import ROLES
+from streams.kafka.broker.credentials import BrokerCredentials
+from streams.kafka.broker.embedded import free_port
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import PROJECT_ROOT, Settings
 from tests.unit.schemas.test_models import sample_models
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from streams.broker.embedded import free_port, pid_alive
+from streams.kafka.broker.embedded import free_port, pid_alive
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 

@@ -14,8 +14,8 @@ from dashboard.feed import LiveFeed
 from dashboard.synthetic import SyntheticRecords, generate, make_alert, make_event, publish
 from schemas import AckStatus, Severity
 from schemas.base import utc_now
-from streams.kafka_clients import make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_producer
+from streams.runtime.settings import Settings
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
@@ -127,7 +127,7 @@ def test_acks_are_shared_and_survive_a_restart(kafka_settings: Settings, feeds):
 
 
 def test_unreachable_broker_is_reported_not_raised(kafka_settings: Settings, feeds):
-    from streams.broker.embedded import free_port
+    from streams.kafka.broker.embedded import free_port
 
     feed = start_feed(kafka_settings.model_copy(update={"bootstrap_servers": f"127.0.0.1:{free_port()}"}), feeds)
     wait_until(lambda: feed.view.health.last_error is not None, timeout=20)
@@ -136,10 +136,10 @@ def test_unreachable_broker_is_reported_not_raised(kafka_settings: Settings, fee
 
 def test_reconnects_by_itself_after_the_broker_comes_back(tmp_path, feeds):
     """A broker of this test's own, stopped and restarted under the feed: banner state, kept data, resumed follow."""
-    from streams.broker import EmbeddedBroker
-    from streams.broker.embedded import free_port
-    from streams.kafka_admin import ensure_topics
-    from streams.settings import PROJECT_ROOT
+    from streams.kafka.admin import ensure_topics
+    from streams.kafka.broker import EmbeddedBroker
+    from streams.kafka.broker.embedded import free_port
+    from streams.runtime.settings import PROJECT_ROOT
 
     broker = EmbeddedBroker(
         tmp_path / "kafka", jar_cache_root=PROJECT_ROOT / "var", kafka_version=Settings().kafka_version, heap="512m"

@@ -13,10 +13,10 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from streams.kafka_clients import make_consumer
+from streams.kafka.clients import make_consumer
 from streams.notify.notifier import Notifier, consumer_group
 from streams.notify.routes import Routes
-from streams.settings import PROJECT_ROOT, Settings
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 DYADWATCH = PROJECT_ROOT / ".venv" / "bin" / "dyadwatch"
 

@@ -22,7 +22,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from streams.broker.embedded import free_port
+from streams.kafka.broker.embedded import free_port
 
 
 @dataclass(frozen=True)

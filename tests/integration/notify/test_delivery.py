@@ -15,7 +15,7 @@ import pytest
 from schemas.alert import Alert, Severity
 from streams.notify.routes import EmailDestination, Route, Routes, WebhookDestination, load_routes_file
 from streams.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import notifier_running, rewind_group
 from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver, self_signed_cert, wait_for
 from tests.integration.pipeline import kafka_io

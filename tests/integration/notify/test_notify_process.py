@@ -8,7 +8,7 @@ import time
 from collections import Counter
 
 from streams.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import NotifyProcess, group_settled
 from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver, wait_for
 from tests.integration.pipeline import kafka_io

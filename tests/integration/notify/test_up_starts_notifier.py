@@ -12,8 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from streams.broker.embedded import free_port
-from streams.settings import Settings
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import group_settled
 from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver
 from tests.unit.notify.alerts import SEED_APPLES_ID

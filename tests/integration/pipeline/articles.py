@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from schemas import RawArticle
 from schemas.article import article_id
 from streams.classifier import get_classifier
-from streams.windows import window_bounds
+from streams.pipeline.windows import window_bounds
 
 COUNTRIES = {
     "Russia": "Moscow",

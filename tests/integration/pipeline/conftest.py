@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.kafka_admin import ensure_topics
-from streams.settings import Settings
+from streams.kafka.admin import ensure_topics
+from streams.runtime.settings import Settings
 from tests.integration.pipeline.worker_process import WorkerProcess
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from aiokafka import TopicPartition
 
 from schemas import Alert, DeadLetter, DyadWindowCount
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import Settings
 
 
 async def produce(

@@ -10,9 +10,9 @@ import time
 import uuid
 from datetime import timedelta
 
-from streams.broker import EmbeddedBroker
-from streams.broker.embedded import free_port
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 

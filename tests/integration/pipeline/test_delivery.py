@@ -15,7 +15,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from schemas import ClassifiedEvent, RawArticle
 from schemas.base import utc_now
 from schemas.topics import TOPICS
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 from tests.integration.pipeline.conftest import fresh_settings
@@ -49,7 +49,7 @@ async def _committed(settings: Settings, suffix: str) -> dict[int, int]:
 
 
 async def _end_offsets(settings: Settings, suffix: str) -> dict[int, int]:
-    from streams.kafka_clients import make_consumer
+    from streams.kafka.clients import make_consumer
 
     consumer = make_consumer(settings)
     await consumer.start()

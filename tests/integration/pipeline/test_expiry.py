@@ -14,7 +14,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from schemas import RawArticle
 from schemas.base import utc_now
 from schemas.dyad_count import window_key
-from streams.windows import window_bounds
+from streams.pipeline.windows import window_bounds
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import prk_rus_article
 from tests.integration.pipeline.conftest import fresh_settings

@@ -10,7 +10,7 @@ import subprocess
 from datetime import timedelta
 
 from schemas import ClassifiedEvent, RawArticle
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 from tests.integration.pipeline.conftest import fresh_settings

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from schemas import RawArticle
 from schemas.dyad_count import window_key
-from streams.windows import window_bounds
+from streams.pipeline.windows import window_bounds
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, prk_rus_article, recent_start
 from tests.integration.pipeline.conftest import fresh_settings

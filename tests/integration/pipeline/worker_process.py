@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from streams.broker.embedded import free_port
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 DYADWATCH = PROJECT_ROOT / ".venv" / "bin" / "dyadwatch"
 

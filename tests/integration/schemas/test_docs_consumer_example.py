@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from schemas import Alert, Severity
 from schemas.export import JSON_DIR
-from streams.kafka_clients import make_producer
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.clients import make_producer
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 
 def example_code() -> str:

@@ -18,11 +18,11 @@ from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from schemas.topics import DAY_MS, TOPICS
-from streams.broker import EmbeddedBroker
-from streams.broker.embedded import free_port
-from streams.kafka_admin import ensure_topics
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import PROJECT_ROOT, Settings
+from streams.kafka.admin import ensure_topics
+from streams.kafka.broker import EmbeddedBroker
+from streams.kafka.broker.embedded import free_port
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import PROJECT_ROOT, Settings
 
 PUBLISHED_2019_MS = int(datetime(2019, 10, 24, 14, 30, tzinfo=UTC).timestamp() * 1000)
 

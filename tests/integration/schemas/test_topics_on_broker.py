@@ -16,8 +16,8 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import InvalidTimestampError
 
 from schemas.topics import TOPICS
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import Settings
+from streams.kafka.clients import make_consumer, make_producer
+from streams.runtime.settings import Settings
 from tests.conftest import RunningBroker
 from tests.unit.schemas.test_models import sample_models
 

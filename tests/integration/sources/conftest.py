@@ -13,9 +13,9 @@ from aiokafka.structs import ConsumerRecord
 
 from schemas.article import RawArticle
 from schemas.topics import TOPICS
-from streams.kafka_clients import make_consumer, make_producer
-from streams.settings import Settings
-from streams.sources.topic_ids import TopicIdUnavailable, topic_id
+from streams.kafka.clients import make_consumer, make_producer
+from streams.kafka.topic_ids import TopicIdUnavailable, topic_id
+from streams.runtime.settings import Settings
 from tests.fixtures.feed_server import feed_server
 
 __all__ = ["assert_each_once", "feed_server", "read_articles", "read_records", "recreate_articles_topic"]

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from schemas.article import article_id
-from streams.broker.embedded import free_port
-from streams.settings import Settings
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import Settings
 from streams.sources.file_replay import replay_file
 from streams.sources.http_push import serve_push
 from tests.integration.sources.conftest import assert_each_once, read_articles, read_records, recreate_articles_topic

@@ -3,7 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.rss import run_rss
 from tests.integration.sources.conftest import assert_each_once, read_articles
 

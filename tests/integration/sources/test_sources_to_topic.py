@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from streams.broker.embedded import free_port
-from streams.settings import Settings
+from streams.kafka.broker.embedded import free_port
+from streams.runtime.settings import Settings
 from streams.sources.demo import SOURCE as DEMO_SOURCE
 from streams.sources.demo import load_world, run_demo_feed
 from streams.sources.file_replay import replay_file

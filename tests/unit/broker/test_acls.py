@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from schemas.topics import TOPICS
-from streams.broker.acls import (
+from streams.kafka.broker.acls import (
     ROLES,
     Operation,
     PatternType,
@@ -12,7 +12,7 @@ from streams.broker.acls import (
     kafka_acls_commands,
     role_acls,
 )
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 
 
 def topics_with(role: str, operation: Operation, prefix: str = "dw") -> set[str]:

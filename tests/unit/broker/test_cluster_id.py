@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from streams.broker import embedded
+from streams.kafka.broker import embedded
 
 
 def test_an_id_starting_with_a_dash_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:

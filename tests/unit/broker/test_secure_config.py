@@ -5,9 +5,9 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from streams.broker.acls import ROLES
-from streams.broker.credentials import BrokerCredentials
-from streams.broker.embedded import _argfile_quote, secure_listener_config
+from streams.kafka.broker.acls import ROLES
+from streams.kafka.broker.credentials import BrokerCredentials
+from streams.kafka.broker.embedded import _argfile_quote, secure_listener_config
 
 
 def test_listeners_stay_on_loopback_and_nothing_is_allowed_without_an_acl() -> None:

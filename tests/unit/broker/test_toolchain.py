@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker.toolchain import ToolchainError, ensure_broker_jars, java_major, require_maven
+from streams.kafka.broker.toolchain import ToolchainError, ensure_broker_jars, java_major, require_maven
 
 
 def fake_java(tmp_path: Path, version_line: str) -> str:

@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 
 from streams.classifier import Classifier, get_classifier
-from streams.settings import get_settings
+from streams.runtime.settings import get_settings
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from streams.classifier import Classifier, native
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 from tests.unit.classifier.conftest import switched_on
 
 # Prints, for the rows given as JSON lines on stdin, analyse() with its explanation at two dates.

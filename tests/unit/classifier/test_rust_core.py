@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from streams.classifier import Classifier, rust_core
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, MAX_TITLE_CHARS, as_text, prepare
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 from tests.unit.classifier.conftest import switched_on
 
 RUST_OFF = os.environ.get("DYADWATCH_CLASSIFIER_RUST", "").lower() in ("0", "false", "no", "off")

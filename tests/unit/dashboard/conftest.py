@@ -14,7 +14,7 @@ from dashboard.live_view import LiveView
 from dashboard.synthetic import fill_view, generate, make_alert, make_event
 from schemas import AckStatus, AlertAck, EventType, Severity
 from schemas.base import utc_now
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 PAGES = Path(__file__).resolve().parents[3] / "dashboard" / "app_pages"
 HOSTILE_TITLE = "<script>alert('x')</script> [click](javascript:alert(1)) **bold**"

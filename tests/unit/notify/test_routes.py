@@ -8,7 +8,7 @@ import pytest
 
 from schemas.alert import Severity
 from streams.notify.routes import RoutesError, load_routes_file, routes_for
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from tests.unit.notify.alerts import make_alert
 
 ROUTES_YAML = """

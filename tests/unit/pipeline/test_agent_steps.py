@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import ClassifiedEvent, DyadLink, EventType, QuadClass, RawArticle
-from streams.agents.classify import classify_article
-from streams.agents.deadletter import Rejected
-from streams.agents.fan_out import dyad_events
+from streams.pipeline.agents.classify import classify_article
+from streams.pipeline.agents.deadletter import Rejected
+from streams.pipeline.agents.fan_out import dyad_events
 
 PUBLISHED = datetime(2025, 6, 10, 9, 5, tzinfo=UTC)
 ARTICLE = RawArticle(

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from schemas import Alert, DyadWindowCount
-from streams.agents.alert import AlertStep
-from streams.agents.gap_filler import GapFiller
-from streams.agents.stage import Pipeline
 from streams.alerting.rules import parse_rules
-from streams.metrics import PipelineMetrics
-from streams.settings import Settings
+from streams.pipeline.agents.alert import AlertStep
+from streams.pipeline.agents.gap_filler import GapFiller
+from streams.pipeline.agents.stage import Pipeline
+from streams.runtime.metrics import PipelineMetrics
+from streams.runtime.settings import Settings
 
 RULES = parse_rules("rules:\n  - {name: 'watch:PRK-RUS', kind: watchlist, dyad: PRK-RUS, topics: [military]}\n")
 _NOW = datetime.now(UTC)

@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 from schemas import DeadLetter, DyadEvent, DyadWindowCount, EventType, QuadClass
 from schemas.dyad_count import window_key
-from streams.agents import count
-from streams.agents.alert import AlertStep
-from streams.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER
-from streams.agents.stage import Pipeline
 from streams.alerting.rules import parse_rules
-from streams.metrics import PipelineMetrics
-from streams.settings import Settings
-from streams.windows import window_bounds
+from streams.pipeline.agents import count
+from streams.pipeline.agents.alert import AlertStep
+from streams.pipeline.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER
+from streams.pipeline.agents.stage import Pipeline
+from streams.pipeline.windows import window_bounds
+from streams.runtime.metrics import PipelineMetrics
+from streams.runtime.settings import Settings
 from tests.unit.pipeline.test_alert_step import FakeProducer, FakeTopic
 from tests.unit.pipeline.test_stage import NoGaps, Stream
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from schemas import RawArticle
-from streams.agents.deadletter import Rejected, dead_letter, decode
+from streams.pipeline.agents.deadletter import Rejected, dead_letter, decode
 
 GOOD = RawArticle(
     id="a1",

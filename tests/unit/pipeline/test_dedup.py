@@ -1,4 +1,4 @@
-from streams.dedup import Sighting, Verdict, judge
+from streams.pipeline.dedup import Sighting, Verdict, judge
 
 DAY = 86400.0
 

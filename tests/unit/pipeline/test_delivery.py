@@ -17,13 +17,13 @@ from aiokafka.errors import (
 from faust.exceptions import ProducerSendError
 
 from schemas import DeadLetter, RawArticle
-from streams.agents import delivery
-from streams.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER, source_header, source_position
-from streams.agents.stage import Item, Pipeline, run_stage
 from streams.alerting.rules import parse_rules
-from streams.metrics import PipelineMetrics
-from streams.settings import Settings
-from streams.windows import Position
+from streams.pipeline.agents import delivery
+from streams.pipeline.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER, source_header, source_position
+from streams.pipeline.agents.stage import Item, Pipeline, run_stage
+from streams.pipeline.windows import Position
+from streams.runtime.metrics import PipelineMetrics
+from streams.runtime.settings import Settings
 from tests.unit.pipeline.test_alert_step import FakeTopic
 from tests.unit.pipeline.test_stage import ARTICLE, Event, Message, NoGaps, Stream
 

@@ -1,6 +1,6 @@
-from streams.agents.classify import sighting_timing
-from streams.agents.expiring_table import ExpiringTable
-from streams.dedup import Sighting
+from streams.pipeline.agents.classify import sighting_timing
+from streams.pipeline.agents.expiring_table import ExpiringTable
+from streams.pipeline.dedup import Sighting
 
 HORIZON = 100.0
 

@@ -1,4 +1,4 @@
-"""Each reliance of ``streams/agents/faust_internals.py`` on faust-streaming's internals, checked against the
+"""Each reliance of ``streams/pipeline/agents/faust_internals.py`` on faust-streaming's internals, checked against the
 installed version: an upgrade that changes one fails here, by name."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from faust.streams import current_event
 from faust.transport.drivers.aiokafka import Consumer, Producer
 
-from streams.agents import faust_internals
-from streams.agents.faust_internals import ROCKSDB_STORE_HELPERS, acting_for, partition_items
+from streams.pipeline.agents import faust_internals
+from streams.pipeline.agents.faust_internals import ROCKSDB_STORE_HELPERS, acting_for, partition_items
 
 
 class Event:

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
-from streams.agents.gap_filler import GapFiller, Refetched, RefetchedEvent
-from streams.settings import Settings
+from streams.pipeline.agents.gap_filler import GapFiller, Refetched, RefetchedEvent
+from streams.runtime.settings import Settings
 
 
 @dataclass

@@ -9,9 +9,9 @@ import faust
 import psutil
 import pytest
 
-from streams import heap_trim
 from streams.alerting.rules import load_rules
-from streams.settings import Settings
+from streams.runtime import heap_trim
+from streams.runtime.settings import Settings
 
 pytestmark = pytest.mark.skipif(not heap_trim.available(), reason="the C library has no malloc_trim (not glibc)")
 
@@ -33,7 +33,7 @@ def test_trim_returns_free_pages_inside_the_heap() -> None:
 
 def _timers(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, Any]]:
     """(interval, function) of every timer the worker app registers (through Faust's public ``App.timer``)."""
-    from streams.app import create_app
+    from streams.pipeline.app import create_app
 
     timers: list[tuple[float, Any]] = []
     original = faust.App.timer

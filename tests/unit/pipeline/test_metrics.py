@@ -1,4 +1,4 @@
-from streams.metrics import PipelineMetrics
+from streams.runtime.metrics import PipelineMetrics
 
 
 def test_metrics_render_prometheus_text_with_lag():

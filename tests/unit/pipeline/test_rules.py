@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from streams.alerting.rules import RulesError, WatchRule, load_rules, parse_rules
 from streams.cli.main import app
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 
 def test_default_rules_watch_north_koreas_partners():

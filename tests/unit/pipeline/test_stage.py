@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from schemas import DeadLetter, RawArticle
-from streams.agents.stage import Item, Pipeline, run_stage
 from streams.alerting.rules import parse_rules
-from streams.metrics import PipelineMetrics
-from streams.settings import Settings
+from streams.pipeline.agents.stage import Item, Pipeline, run_stage
+from streams.runtime.metrics import PipelineMetrics
+from streams.runtime.settings import Settings
 from tests.unit.pipeline.test_alert_step import FakeProducer, FakeTopic
 
 ARTICLE = RawArticle(

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from schemas import DyadEvent, EventType, QuadClass
-from streams.windows import Position, WindowTally, window_bounds
+from streams.pipeline.windows import Position, WindowTally, window_bounds
 
 T0 = datetime(2025, 6, 10, 9, 7, 30, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
 import json
 import logging
 
-from streams.worker_logs import JsonFormatter, RepeatFilter
+from streams.runtime.worker_logs import JsonFormatter, RepeatFilter
 
 
 def test_log_lines_are_json_with_their_context():

@@ -12,7 +12,7 @@ import pytest
 
 from schemas.article import RawArticle
 from streams.classifier.core import get_classifier
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.demo import (
     SOURCE,
     DemoWriter,

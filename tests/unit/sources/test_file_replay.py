@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemas.article import RawArticle
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.file_replay import parse_mapping, replay_file
 
 

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 
 from schemas.article import MAX_METADATA_KEYS, RawArticle, article_id
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.http_push import make_push_app
 from streams.sources.sink import PrintSink
 

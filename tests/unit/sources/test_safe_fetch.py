@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 from streams.sources.address_guard import FetchPolicy, forbidden_kind
 from streams.sources.news_page import ingest_page
 from streams.sources.safe_fetch import FetchError, safe_fetch

@@ -20,12 +20,12 @@ from typing import Any
 from schemas import DyadEvent
 from schemas.base import utc_now
 from schemas.dyad_count import window_key
-from streams.agents.alert import AlertStep
-from streams.agents.deadletter import Rejected
-from streams.agents.delivery import source_position, was_redelivered
-from streams.agents.faust_internals import acting_for
-from streams.agents.stage import Item, Pipeline, run_stage
-from streams.windows import WindowTally, window_bounds
+from streams.pipeline.agents.alert import AlertStep
+from streams.pipeline.agents.deadletter import Rejected
+from streams.pipeline.agents.delivery import source_position, was_redelivered
+from streams.pipeline.agents.faust_internals import acting_for
+from streams.pipeline.agents.stage import Item, Pipeline, run_stage
+from streams.pipeline.windows import WindowTally, window_bounds
 
 AGENT = "count"
 

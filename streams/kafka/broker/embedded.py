@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from streams.broker.acls import ROLES, all_role_acls, create_acls
-from streams.broker.credentials import ADMIN, SCRAM_MECHANISM, BrokerCredentials
-from streams.broker.toolchain import ensure_broker_jars, java_major
+from streams.kafka.broker.acls import ROLES, all_role_acls, create_acls
+from streams.kafka.broker.credentials import ADMIN, SCRAM_MECHANISM, BrokerCredentials
+from streams.kafka.broker.toolchain import ensure_broker_jars, java_major
 
 LOG4J2_CONFIG = """\
 status = warn
@@ -155,7 +155,7 @@ class EmbeddedBroker:
         ``secure`` (on first use of the folder; a secure folder stays secure): SASL/SCRAM-SHA-512 on the client
         listener, SASL/PLAIN between broker and controller, KRaft's StandardAuthorizer with no access unless an ACL
         grants it, one principal per role with random passwords (``credentials.json``) and the role ACLs of
-        ``streams.broker.acls`` for the topics of ``topic_prefix``.
+        ``streams.kafka.broker.acls`` for the topics of ``topic_prefix``.
         """
         credentials = self._credentials_for(secure)
         running = self.state()

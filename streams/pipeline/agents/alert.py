@@ -22,8 +22,8 @@ from typing import Any
 
 from schemas import DyadWindowCount
 from schemas.base import utc_now
-from streams.agents.stage import Pipeline
 from streams.alerting.engine import DyadAlertState, evaluate
+from streams.pipeline.agents.stage import Pipeline
 
 CACHED_DYADS = 4096
 PAST_SUFFIX = "#past"

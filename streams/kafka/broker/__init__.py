@@ -1,5 +1,5 @@
 """The embedded Apache Kafka broker: fetched from Maven Central, run as a single-node KRaft process on loopback."""
 
-from streams.broker.embedded import BrokerError, EmbeddedBroker
+from streams.kafka.broker.embedded import BrokerError, EmbeddedBroker
 
 __all__ = ["BrokerError", "EmbeddedBroker"]

@@ -15,14 +15,14 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from schemas.base import Payload
-from streams.agents.deadletter import Rejected, dead_letter, decode
-from streams.agents.delivery import Deliveries, Outgoing
-from streams.agents.expiring_table import ExpiringTable, Timing
-from streams.agents.faust_internals import partition_items, wait_for_commit
-from streams.agents.gap_filler import GapFiller
 from streams.alerting.rules import RuleSet
-from streams.metrics import PipelineMetrics
-from streams.settings import Settings
+from streams.pipeline.agents.deadletter import Rejected, dead_letter, decode
+from streams.pipeline.agents.delivery import Deliveries, Outgoing
+from streams.pipeline.agents.expiring_table import ExpiringTable, Timing
+from streams.pipeline.agents.faust_internals import partition_items, wait_for_commit
+from streams.pipeline.agents.gap_filler import GapFiller
+from streams.runtime.metrics import PipelineMetrics
+from streams.runtime.settings import Settings
 
 log = logging.getLogger("dyadwatch.agents")
 
@@ -105,7 +105,7 @@ class Pipeline:
         self.metrics.sent(agent, suffix)
 
     async def settle(self, agent: str) -> None:
-        """Wait until every record ``agent`` queued is acknowledged (see ``streams/agents/delivery.py``)."""
+        """Wait until every record ``agent`` queued is acknowledged (see ``streams/pipeline/agents/delivery.py``)."""
 
         async def refuse(record: Outgoing, reason: str) -> None:
             if record.topic == self.topics["deadletter"].get_topic_name():

@@ -22,12 +22,12 @@ from typing import Any
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 
-from streams.windows import Position
+from streams.pipeline.windows import Position
 
 log = logging.getLogger("dyadwatch.agents.delivery")
 
 # Header on a record sent again after its first send failed: the broker did not append the first one, so a
-# consumer that skips positions it has counted already must not skip this record (see ``streams/windows.py``).
+# consumer that skips positions it has counted already must not skip this record (see ``streams/pipeline/windows.py``).
 REDELIVERED_HEADER = "dyadwatch-redelivered"
 # Header on a dyad event: the position of the article record it derives from, b"<partition>:<offset>".
 SOURCE_HEADER = "dyadwatch-source"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from streams.settings import PROJECT_ROOT
+from streams.runtime.settings import PROJECT_ROOT
 
 MIN_JAVA = 17
 POM = PROJECT_ROOT / "kafka" / "pom.xml"

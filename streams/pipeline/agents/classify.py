@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from schemas import ClassifiedEvent, RawArticle
 from schemas.base import utc_now
-from streams.agents import fan_out
-from streams.agents.deadletter import Rejected
-from streams.agents.faust_internals import acting_for, key_partition
-from streams.agents.stage import Item, Pipeline, run_stage
-from streams.dedup import Sighting, Verdict, judge
+from streams.pipeline.agents import fan_out
+from streams.pipeline.agents.deadletter import Rejected
+from streams.pipeline.agents.faust_internals import acting_for, key_partition
+from streams.pipeline.agents.stage import Item, Pipeline, run_stage
+from streams.pipeline.dedup import Sighting, Verdict, judge
 
 AGENT = "classify"
 log = logging.getLogger("dyadwatch.agents.classify")

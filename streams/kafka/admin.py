@@ -16,7 +16,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from schemas.topics import TOPICS, TopicSpec
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source: set on this topic (not a broker or built-in default)
 LIST_CONFIGS = {"cleanup.policy"}  # comma-separated values whose order does not matter

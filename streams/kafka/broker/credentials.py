@@ -2,7 +2,7 @@
 
 ``credentials.json`` in the broker's data folder (mode 0600) names the security protocol, the SASL mechanism,
 the bootstrap address and one password per principal: ``admin`` (the broker itself and the operator: a super
-user) and one per role of ``streams.broker.acls.ROLES``. ``settings_for`` turns one principal into the
+user) and one per role of ``streams.kafka.broker.acls.ROLES``. ``settings_for`` turns one principal into the
 ``DYADWATCH_SASL_*`` settings every client reads.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 ADMIN = "admin"
 SECURITY_PROTOCOL = "SASL_PLAINTEXT"

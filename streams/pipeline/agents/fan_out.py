@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from schemas import ClassifiedEvent, DyadEvent
-from streams.agents.delivery import source_header
-from streams.agents.stage import Pipeline
+from streams.pipeline.agents.delivery import source_header
+from streams.pipeline.agents.stage import Pipeline
 
 
 def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 log = logging.getLogger("dyadwatch.agents.gaps")
 

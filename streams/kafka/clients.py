@@ -6,7 +6,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from streams.settings import Settings
+from streams.runtime.settings import Settings
 
 
 def make_producer(settings: Settings, *, client_id: str = "dyadwatch", **overrides: Any) -> AIOKafkaProducer:

@@ -1,6 +1,6 @@
 """The Faust app of the worker, created from the settings: topics, agents, tables and the metrics page.
 
-Wiring only; each agent's step lives in ``streams/agents/``, the logic they call in plain modules.
+Wiring only; each agent's step lives in ``streams/pipeline/agents/``, the logic they call in plain modules.
 
 Processing guarantee: at-least-once delivery with idempotent state, not Faust's ``exactly_once``. Faust picks a
 record's transaction by its *destination* partition (``faust/transport/consumer.py``, ``TransactionManager.send``),
@@ -8,8 +8,8 @@ so a fanned-out record and the input offset it came from commit in different tra
 RocksDB store is written outside any transaction. Instead every table update is idempotent (window tallies keep
 the highest input and source positions they counted, the dedup memory recognises a replay by its offset, alert
 ids derive from (rule, dyad, window)), the output topics are keyed so that a replayed record supersedes its twin,
-and no input is acked before the broker acknowledged what it produced (``streams/agents/delivery.py``). Records
-Faust itself skips while recovering at start-up are re-read by the agents (``streams/agents/gap_filler.py``).
+and no input is acked before the broker acknowledged what it produced (``streams/pipeline/agents/delivery.py``). Records
+Faust itself skips while recovering at start-up are re-read by the agents (``streams/pipeline/agents/gap_filler.py``).
 """
 
 from __future__ import annotations
@@ -21,16 +21,16 @@ from typing import Any
 import faust
 
 from schemas.topics import TOPICS
-from streams import heap_trim
-from streams.agents import classify, count
-from streams.agents.alert import AlertStep
-from streams.agents.classify import Classifier
-from streams.agents.faust_internals import set_changelog_buffer_limit
-from streams.agents.gap_filler import GapFiller
-from streams.agents.stage import Pipeline
 from streams.alerting.rules import RuleSet
-from streams.metrics import CONTENT_TYPE, PipelineMetrics
-from streams.settings import Settings
+from streams.pipeline.agents import classify, count
+from streams.pipeline.agents.alert import AlertStep
+from streams.pipeline.agents.classify import Classifier
+from streams.pipeline.agents.faust_internals import set_changelog_buffer_limit
+from streams.pipeline.agents.gap_filler import GapFiller
+from streams.pipeline.agents.stage import Pipeline
+from streams.runtime import heap_trim
+from streams.runtime.metrics import CONTENT_TYPE, PipelineMetrics
+from streams.runtime.settings import Settings
 
 COMMIT_INTERVAL_S = 1.0
 # A dead worker's partitions move to the others after this long; a restarted one takes its own back at once

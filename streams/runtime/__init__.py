@@ -1,0 +1,1 @@
+"""What every process shares at run time: settings, metrics, logs, memory and supervision."""
