@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from typing import Any
 
 from schemas.event import ClassifiedEvent
@@ -28,8 +25,10 @@ from streams.classifier.event_types import (
 )
 from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
-from streams.classifier.keyword_scanner import KeywordScanner, Match, build_automaton
+from streams.classifier.keyword_scanner import KeywordScanner
+from streams.classifier.records import ActorResult, Analysis, DyadResult
 from streams.classifier.sentences import iter_sentence_spans
+from streams.classifier.shared_pass import SharedPass
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, as_text, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
@@ -38,81 +37,6 @@ KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
 MIN_DYAD_SHARE = 0.4  # dyads weaker than this share of the strongest are background (a later sentence vs the headline)
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
 US_BUSINESS_CONFIDENCE = 0.2
-
-
-# init=False and a hand-written __init__: mypyc compiles it; the one dataclasses generates runs as slow Python.
-@dataclass(slots=True, init=False)
-class ActorResult:
-    code: str
-    aliases: list[str]
-    spans: list[tuple[int, int]]
-    mentions: int
-    weight: float
-    role: str
-
-    def __init__(
-        self,
-        code: str,
-        aliases: list[str],
-        spans: list[tuple[int, int]],
-        mentions: int,
-        weight: float,
-        role: str = "mentioned",
-    ) -> None:
-        self.code = code
-        self.aliases = aliases
-        self.spans = spans
-        self.mentions = mentions
-        self.weight = weight
-        self.role = role
-
-
-@dataclass(slots=True, init=False)
-class DyadResult:
-    dyad: str
-    source: str | None
-    target: str | None
-    weight: float
-
-    def __init__(self, dyad: str, source: str | None, target: str | None, weight: float) -> None:
-        self.dyad = dyad
-        self.source = source
-        self.target = target
-        self.weight = weight
-
-
-@dataclass(slots=True, init=False)
-class Analysis:
-    """Plain result of :meth:`Classifier.analyse`; cheap to build, no validation. Starts empty (event NONE)."""
-
-    actors: list[ActorResult]
-    dyads: list[DyadResult]
-    event_type: str
-    quad_class: int
-    topics: list[str]
-    intensity: float
-    confidence: float
-    explanation: list[str]
-    truncated: bool
-
-    def __init__(self, truncated: bool = False) -> None:
-        self.actors = []
-        self.dyads = []
-        self.topics = []
-        self.explanation = []
-        self.event_type = "NONE"
-        self.quad_class = 0
-        self.intensity = 0.0
-        self.confidence = 0.0
-        self.truncated = truncated
-
-    @property
-    def actor_codes(self) -> list[str]:
-        return [a.code for a in self.actors]
-
-    @property
-    def dyad_keys(self) -> list[str]:
-        return [d.dyad for d in self.dyads]
 
 
 class Classifier:
@@ -436,44 +360,6 @@ def _assign_roles(result: Analysis) -> None:
         r = roles.get(a.code)
         if r:
             a.role = "both" if len(r) == 2 else next(iter(r))
-
-
-class SharedPass:
-    """The gazetteer's keys and the cue scanner's prefixes in one automaton, so that an article is read once.
-
-    Pattern ``i`` below the gazetteer's key count is the gazetteer's key ``i``; the scanner's prefixes that are no
-    gazetteer key follow. A pattern may be both: ``scanner_of[i]`` is its index among the scanner's prefixes, or -1.
-    """
-
-    def __init__(self, gazetteer: Gazetteer, scanner: KeywordScanner) -> None:
-        self.keys = keys = [e.key for e in gazetteer.by_index]
-        self._gazetteer_keys = len(keys)
-        index = {key: i for i, key in enumerate(keys)}
-        scanner_of = [-1] * len(keys)
-        for j, prefix in enumerate(scanner.prefixes):
-            i = index.get(prefix)
-            if i is None:
-                i = index[prefix] = len(keys)
-                keys.append(prefix)
-                scanner_of.append(-1)
-            scanner_of[i] = j
-        self.scanner_of = scanner_of
-        self._automaton = build_automaton(keys)
-
-    def find(self, lower: str) -> list[Match]:
-        return self._automaton.find_matches_as_indexes(lower, overlapping=True)
-
-    def gazetteer_matches(self, found: list[Match]) -> list[Match]:
-        """The matches of gazetteer keys, for :func:`~streams.classifier.actors.resolve`."""
-        count = self._gazetteer_keys
-        return [m for m in found if m[0] < count]
-
-    def scanner_matches(self, found: list[Match], end: int) -> list[Match]:
-        """The matches of scanner prefixes ending by ``end``, for :meth:`KeywordScanner.scan_zones` in zones that end
-        there: a prefix running past a zone cannot start a hit in it. ``found`` is in the order of match ends."""
-        scanner_of = self.scanner_of
-        found = found[: bisect_right(found, end, key=itemgetter(2))]
-        return [(j, start, stop) for i, start, stop in found if (j := scanner_of[i]) >= 0]
 
 
 _lock = threading.Lock()
