@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from typing import Any
 
 from schemas.event import ClassifiedEvent
@@ -19,6 +17,7 @@ from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     QUAD_OF,
     RANK_PENALTY,
+    CueHit,
     choose,
     cue_patterns,
     cue_range,
@@ -28,8 +27,10 @@ from streams.classifier.event_types import (
 )
 from streams.classifier.gazetteer import Gazetteer, get_gazetteer
 from streams.classifier.intensity import intensity_for, type_defaults
-from streams.classifier.keyword_scanner import KeywordScanner, Match, build_automaton
+from streams.classifier.keyword_scanner import Hit, KeywordScanner, Match
+from streams.classifier.records import ActorResult, Analysis, DyadResult
 from streams.classifier.sentences import iter_sentence_spans
+from streams.classifier.shared_pass import SharedPass
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, as_text, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
@@ -38,81 +39,6 @@ KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
 MIN_DYAD_SHARE = 0.4  # dyads weaker than this share of the strongest are background (a later sentence vs the headline)
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
 US_BUSINESS_CONFIDENCE = 0.2
-
-
-# init=False and a hand-written __init__: mypyc compiles it; the one dataclasses generates runs as slow Python.
-@dataclass(slots=True, init=False)
-class ActorResult:
-    code: str
-    aliases: list[str]
-    spans: list[tuple[int, int]]
-    mentions: int
-    weight: float
-    role: str
-
-    def __init__(
-        self,
-        code: str,
-        aliases: list[str],
-        spans: list[tuple[int, int]],
-        mentions: int,
-        weight: float,
-        role: str = "mentioned",
-    ) -> None:
-        self.code = code
-        self.aliases = aliases
-        self.spans = spans
-        self.mentions = mentions
-        self.weight = weight
-        self.role = role
-
-
-@dataclass(slots=True, init=False)
-class DyadResult:
-    dyad: str
-    source: str | None
-    target: str | None
-    weight: float
-
-    def __init__(self, dyad: str, source: str | None, target: str | None, weight: float) -> None:
-        self.dyad = dyad
-        self.source = source
-        self.target = target
-        self.weight = weight
-
-
-@dataclass(slots=True, init=False)
-class Analysis:
-    """Plain result of :meth:`Classifier.analyse`; cheap to build, no validation. Starts empty (event NONE)."""
-
-    actors: list[ActorResult]
-    dyads: list[DyadResult]
-    event_type: str
-    quad_class: int
-    topics: list[str]
-    intensity: float
-    confidence: float
-    explanation: list[str]
-    truncated: bool
-
-    def __init__(self, truncated: bool = False) -> None:
-        self.actors = []
-        self.dyads = []
-        self.topics = []
-        self.explanation = []
-        self.event_type = "NONE"
-        self.quad_class = 0
-        self.intensity = 0.0
-        self.confidence = 0.0
-        self.truncated = truncated
-
-    @property
-    def actor_codes(self) -> list[str]:
-        return [a.code for a in self.actors]
-
-    @property
-    def dyad_keys(self) -> list[str]:
-        return [d.dyad for d in self.dyads]
 
 
 class Classifier:
@@ -207,77 +133,30 @@ class Classifier:
         return result
 
     def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
+        """The Python path, one decision a step: which states are named, which of them only report, which pairs
+        interact, which states are only background, and which cue governs the event."""
         result = Analysis(truncated=prep.truncated)
         notes = result.explanation if explain else []
+        why = notes if explain else None  # for steps that only explain
         if prep.truncated:
             notes.append(f"input truncated to {MAX_INPUT_CHARS} characters of text (cap)")
         found = self.shared_pass.find(prep.lower)
-        mentions, dropped = resolve(prep, self.gazetteer, published, self.shared_pass.gazetteer_matches(found))
-        if explain:
-            for d in dropped[:8]:
-                notes.append(f"ignored '{d.text}' @{d.start}: {d.rule}")
+        mentions = self._find_mentions(prep, published, found, why)
         if not mentions:
-            fallback = rule_us_business(prep)
-            if fallback is not None:
-                _set_us_business(result, prep.cleaned[fallback.start : fallback.end], fallback.start, fallback.end)
-                cue = prep.cleaned[fallback.start : fallback.end]
-                notes.append(f"rule {fallback.rule} '{cue}' @{fallback.start} → USA (weak)")
-                notes.append("no state actor named: event NONE")
-                return result
-            notes.append("no state actor found: event NONE")
+            _no_state_named(result, prep, notes)
             return result
-
-        cleaned = prep.cleaned
-        spans: list[tuple[int, int]] = [(0, prep.title_end)] if prep.title_end else []
-        title_sentences = len(spans)
-        first_code = mentions[0].code
-        single = all(m.code == first_code for m in mentions)
-        # Sentence boundaries are found lazily, up to the end of the line of the last mention that matters: all of
-        # them for the dyads of several states; for a single state, its first few (the key sentences for the cue).
-        last = mentions[min(len(mentions), KEY_SENTENCES + 1) - 1].end if single else mentions[-1].end
-        cut = cleaned.find("\n", last)
-        sentences = iter_sentence_spans(cleaned, prep.body_start, len(cleaned) if cut < 0 else cut)
-        pending = next(sentences, None)
-        sentence_of: list[int] = []  # index of the last sentence starting at or before each mention
-        key_sentences: list[int] = []  # the first body sentences that name an actor, in order
-        for m in mentions:
-            while pending is not None and pending[0] <= m.start:
-                spans.append(pending)
-                pending = next(sentences, None)
-            s = len(spans) - 1 if spans else 0
-            sentence_of.append(s)
-            if s >= title_sentences and (not key_sentences or key_sentences[-1] != s):
-                if single and len(key_sentences) == KEY_SENTENCES:
-                    break  # a lone state makes no dyad and needs no reporter check: nothing reads further
-                key_sentences.append(s)
-        if not single:  # a lone state is kept even when it is only the reporter's home
-            _mark_reporters(prep.lower, mentions, sentence_of, spans, notes if explain else None)
-        kept = {m.code for m in mentions if not m.reporter}
-        actors = _aggregate([m for m in mentions if m.code in kept])
+        where = _locate_sentences(prep, mentions)
+        actors = _actors_not_reporting(prep.lower, mentions, where, why)
         if not actors:
             notes.append("only reporting sources named: event NONE")
             return result
         result.actors = actors
-        if explain:
-            for a in actors[:16]:
-                notes.append(f"actor {a.code}: " + ", ".join(f"'{s}'" for s in a.aliases[:4]) + f" ×{a.mentions}")
-            for m in mentions:
-                if m.rule:
-                    notes.append(f"rule {m.rule} → {m.code} for '{cleaned[m.start : m.end]}' @{m.start}")
-                    if len(notes) > 40:
-                        break
+        if why is not None:
+            _explain_actors(prep.cleaned, actors, mentions, why)
 
         # Cues are searched in the headline and the first sentences that name an actor; topics in the opening.
-        regions: list[tuple[int, int, float]] = []
-        if title_sentences:
-            regions.extend(title_regions(cleaned[: prep.title_end]))
-        for rank, s in enumerate(key_sentences[:KEY_SENTENCES]):
-            regions.append((spans[s][0], spans[s][1], -RANK_PENALTY * rank))
-        lower = prep.lower
-        zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
-        end = max(zones[0][1], zones[1][1])
-        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self.shared_pass.scanner_matches(found, end))
-        topics = count_topics(topic_hits, TOPIC_SCAN_CHARS)
+        regions = _cue_regions(prep, where)
+        cue_hits, topics = self._scan_cues_and_topics(prep.lower, regions, found)
         result.topics = [t for t, _ in topics[:MAX_TOPICS]]
         if explain and topics:
             notes.append("topics: " + ", ".join(f"{t}×{n}" for t, n in topics[:MAX_TOPICS]))
@@ -288,34 +167,53 @@ class Classifier:
             result.confidence = round(0.5 * strength, 3)
             return result
 
-        evidence = [] if single else build_dyads(cleaned, mentions, sentence_of, title_sentences, spans)
-        if evidence:
-            top = evidence[0].weight
-            floor = max(MIN_DYAD_WEIGHT, MIN_DYAD_SHARE * top)
-            evidence = [e for e in evidence if e.weight > floor][:64]
-        result.dyads = [_dyad_result(e) for e in evidence]
-        if explain:
-            for e, dyad in zip(evidence[:8], result.dyads, strict=False):
-                arrow = f" ({dyad.source}→{dyad.target})" if dyad.source else ""
-                where = "headline" if title_sentences and 0 in e.sentences else f"sentence {e.sentences[0] + 1}"
-                notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where}")
+        result.dyads = _weigh_dyads(prep.cleaned, mentions, where, why)
         _assign_roles(result)
         if result.dyads:
-            _drop_background(result, notes if explain else None)
-
-        hit = choose(find_cues(lower, regions, self.cues, cue_hits))
-        if hit is not None:
-            result.event_type, result.quad_class, result.intensity = self._events[hit.cue.name]
-            notes.append(
-                f"event {hit.cue.event_type} (quad {result.quad_class}) from '{cleaned[hit.start : hit.end]}' "
-                f"@{hit.start}; intensity {result.intensity:+.1f} (CAMEO {hit.cue.cameo or '-'})"
-            )
-        else:
-            notes.append("no event cue near the actors: event NONE")
-
+            _drop_background(result, why)
+        hit = self._governing_cue(result, prep, regions, cue_hits, notes)
         cue_conf = 0.0 if hit is None else min(1.0, hit.score / 9.0)
         result.confidence = round(0.5 * strength + 0.5 * cue_conf, 3)
         return result
+
+    def _find_mentions(
+        self, prep: PreparedText, published: date | None, found: list[Match], notes: list[str] | None
+    ) -> list[Mention]:
+        """The states named, in text order, after the gazetteer's rules have dropped what only looks like one."""
+        mentions, dropped = resolve(prep, self.gazetteer, published, self.shared_pass.gazetteer_matches(found))
+        if notes is not None:
+            for d in dropped[:8]:
+                notes.append(f"ignored '{d.text}' @{d.start}: {d.rule}")
+        return mentions
+
+    def _scan_cues_and_topics(
+        self, lower: str, regions: list[tuple[int, int, float]], found: list[Match]
+    ) -> tuple[list[Hit], list[tuple[str, int]]]:
+        """The cue scanner's hits in the cue regions, and the topics counted in the opening of the story."""
+        zones = [cue_range(regions), (0, min(len(lower), TOPIC_SCAN_CHARS))]
+        end = max(zones[0][1], zones[1][1])
+        cue_hits, topic_hits = self.scanner.scan_zones(lower, zones, self.shared_pass.scanner_matches(found, end))
+        return cue_hits, count_topics(topic_hits, TOPIC_SCAN_CHARS)
+
+    def _governing_cue(
+        self,
+        result: Analysis,
+        prep: PreparedText,
+        regions: list[tuple[int, int, float]],
+        cue_hits: list[Hit],
+        notes: list[str],
+    ) -> CueHit | None:
+        """The best-scored cue near the actors sets the event type, quad class and intensity; none leaves NONE."""
+        hit = choose(find_cues(prep.lower, regions, self.cues, cue_hits))
+        if hit is None:
+            notes.append("no event cue near the actors: event NONE")
+            return None
+        result.event_type, result.quad_class, result.intensity = self._events[hit.cue.name]
+        notes.append(
+            f"event {hit.cue.event_type} (quad {result.quad_class}) from '{prep.cleaned[hit.start : hit.end]}' "
+            f"@{hit.start}; intensity {result.intensity:+.1f} (CAMEO {hit.cue.cameo or '-'})"
+        )
+        return hit
 
     # ------------------------------------------------------------------ public API
     def classify(
@@ -349,6 +247,111 @@ def _set_us_business(result: Analysis, cue: str, start: int, end: int) -> None:
     """No state named, but US corporate cues: a weak USA actor and no event (see ``actors.rule_us_business``)."""
     result.actors = [ActorResult(US_BUSINESS_ALIAS.code, [cue], [(start, end)], 1, US_BUSINESS_ALIAS.weight)]
     result.confidence = US_BUSINESS_CONFIDENCE
+
+
+@dataclass(slots=True, init=False)  # a hand-written __init__ is compiled by mypyc; a generated one is not
+class SentenceMap:
+    """Where the mentions sit: sentence spans (the headline first, when there is one) and each mention's sentence."""
+
+    spans: list[tuple[int, int]]
+    title_sentences: int  # 1 when the headline is sentence 0, else 0
+    sentence_of: list[int]  # index of the last sentence starting at or before each mention
+    key_sentences: list[int]  # the first body sentences that name an actor, in order
+    single: bool  # every mention names the same state
+
+    def __init__(self, spans: list[tuple[int, int]], single: bool) -> None:
+        self.spans = spans
+        self.title_sentences = len(spans)
+        self.sentence_of = []
+        self.key_sentences = []
+        self.single = single
+
+
+def _locate_sentences(prep: PreparedText, mentions: list[Mention]) -> SentenceMap:
+    """Sentence boundaries, found lazily up to the end of the line of the last mention that matters: all of them for
+    the dyads of several states; for a single state, its first few (the key sentences for the cue)."""
+    cleaned = prep.cleaned
+    first_code = mentions[0].code
+    single = all(m.code == first_code for m in mentions)
+    where = SentenceMap([(0, prep.title_end)] if prep.title_end else [], single)
+    spans, sentence_of, key_sentences = where.spans, where.sentence_of, where.key_sentences
+    last = mentions[min(len(mentions), KEY_SENTENCES + 1) - 1].end if single else mentions[-1].end
+    cut = cleaned.find("\n", last)
+    sentences = iter_sentence_spans(cleaned, prep.body_start, len(cleaned) if cut < 0 else cut)
+    pending = next(sentences, None)
+    for m in mentions:
+        while pending is not None and pending[0] <= m.start:
+            spans.append(pending)
+            pending = next(sentences, None)
+        s = len(spans) - 1 if spans else 0
+        sentence_of.append(s)
+        if s >= where.title_sentences and (not key_sentences or key_sentences[-1] != s):
+            if single and len(key_sentences) == KEY_SENTENCES:
+                break  # a lone state makes no dyad and needs no reporter check: nothing reads further
+            key_sentences.append(s)
+    return where
+
+
+def _no_state_named(result: Analysis, prep: PreparedText, notes: list[str]) -> None:
+    """No state named: US corporate cues still give a weak USA actor (see ``actors.rule_us_business``); no event."""
+    fallback = rule_us_business(prep)
+    if fallback is None:
+        notes.append("no state actor found: event NONE")
+        return
+    cue = prep.cleaned[fallback.start : fallback.end]
+    _set_us_business(result, cue, fallback.start, fallback.end)
+    notes.append(f"rule {fallback.rule} '{cue}' @{fallback.start} → USA (weak)")
+    notes.append("no state actor named: event NONE")
+
+
+def _actors_not_reporting(
+    lower: str, mentions: list[Mention], where: SentenceMap, notes: list[str] | None
+) -> list[ActorResult]:
+    """The actors, strongest first: every state named except those only named as the source of the report."""
+    if not where.single:  # a lone state is kept even when it is only the reporter's home
+        _mark_reporters(lower, mentions, where.sentence_of, where.spans, notes)
+    kept = {m.code for m in mentions if not m.reporter}
+    return _aggregate([m for m in mentions if m.code in kept])
+
+
+def _explain_actors(cleaned: str, actors: list[ActorResult], mentions: list[Mention], notes: list[str]) -> None:
+    for a in actors[:16]:
+        notes.append(f"actor {a.code}: " + ", ".join(f"'{s}'" for s in a.aliases[:4]) + f" ×{a.mentions}")
+    for m in mentions:
+        if m.rule:
+            notes.append(f"rule {m.rule} → {m.code} for '{cleaned[m.start : m.end]}' @{m.start}")
+            if len(notes) > 40:
+                break
+
+
+def _cue_regions(prep: PreparedText, where: SentenceMap) -> list[tuple[int, int, float]]:
+    """Where the event cue is searched, with each region's bonus: the headline's clauses, then the key sentences
+    (later ones penalised by rank)."""
+    regions: list[tuple[int, int, float]] = []
+    if where.title_sentences:
+        regions.extend(title_regions(prep.cleaned[: prep.title_end]))
+    for rank, s in enumerate(where.key_sentences[:KEY_SENTENCES]):
+        regions.append((where.spans[s][0], where.spans[s][1], -RANK_PENALTY * rank))
+    return regions
+
+
+def _weigh_dyads(
+    cleaned: str, mentions: list[Mention], where: SentenceMap, notes: list[str] | None
+) -> list[DyadResult]:
+    """The dyads strong enough to keep, strongest first, each with its direction; none for a lone state."""
+    if where.single:
+        return []
+    evidence = build_dyads(cleaned, mentions, where.sentence_of, where.title_sentences, where.spans)
+    if evidence:
+        floor = max(MIN_DYAD_WEIGHT, MIN_DYAD_SHARE * evidence[0].weight)
+        evidence = [e for e in evidence if e.weight > floor][:64]
+    dyads = [_dyad_result(e) for e in evidence]
+    if notes is not None:
+        for e, dyad in zip(evidence[:8], dyads, strict=False):
+            arrow = f" ({dyad.source}→{dyad.target})" if dyad.source else ""
+            where_seen = "headline" if where.title_sentences and 0 in e.sentences else f"sentence {e.sentences[0] + 1}"
+            notes.append(f"dyad {e.dyad}{arrow}: weight {e.weight:.2f}, co-occur in {where_seen}")
+    return dyads
 
 
 def _mark_reporters(
@@ -436,44 +439,6 @@ def _assign_roles(result: Analysis) -> None:
         r = roles.get(a.code)
         if r:
             a.role = "both" if len(r) == 2 else next(iter(r))
-
-
-class SharedPass:
-    """The gazetteer's keys and the cue scanner's prefixes in one automaton, so that an article is read once.
-
-    Pattern ``i`` below the gazetteer's key count is the gazetteer's key ``i``; the scanner's prefixes that are no
-    gazetteer key follow. A pattern may be both: ``scanner_of[i]`` is its index among the scanner's prefixes, or -1.
-    """
-
-    def __init__(self, gazetteer: Gazetteer, scanner: KeywordScanner) -> None:
-        self.keys = keys = [e.key for e in gazetteer.by_index]
-        self._gazetteer_keys = len(keys)
-        index = {key: i for i, key in enumerate(keys)}
-        scanner_of = [-1] * len(keys)
-        for j, prefix in enumerate(scanner.prefixes):
-            i = index.get(prefix)
-            if i is None:
-                i = index[prefix] = len(keys)
-                keys.append(prefix)
-                scanner_of.append(-1)
-            scanner_of[i] = j
-        self.scanner_of = scanner_of
-        self._automaton = build_automaton(keys)
-
-    def find(self, lower: str) -> list[Match]:
-        return self._automaton.find_matches_as_indexes(lower, overlapping=True)
-
-    def gazetteer_matches(self, found: list[Match]) -> list[Match]:
-        """The matches of gazetteer keys, for :func:`~streams.classifier.actors.resolve`."""
-        count = self._gazetteer_keys
-        return [m for m in found if m[0] < count]
-
-    def scanner_matches(self, found: list[Match], end: int) -> list[Match]:
-        """The matches of scanner prefixes ending by ``end``, for :meth:`KeywordScanner.scan_zones` in zones that end
-        there: a prefix running past a zone cannot start a hit in it. ``found`` is in the order of match ends."""
-        scanner_of = self.scanner_of
-        found = found[: bisect_right(found, end, key=itemgetter(2))]
-        return [(j, start, stop) for i, start, stop in found if (j := scanner_of[i]) >= 0]
 
 
 _lock = threading.Lock()

@@ -148,87 +148,142 @@ def build_dyads(
     title_sentences: int,
     spans: list[tuple[int, int]] | None = None,
 ) -> list[DyadEvidence]:
-    """Weighted dyads, strongest first. ``sentence_of[i]`` is the sentence index of ``mentions[i]``."""
+    """Weighted dyads, strongest first. ``sentence_of[i]`` is the sentence index of ``mentions[i]``.
+
+    Each sentence naming two or more states adds: a pair for every two of its coordinated groups, a pair within its
+    subject group when the main clause is reciprocal, and its explicit hyphen pairs.
+    """
+    evidence: dict[str, DyadEvidence] = {}
+    for s, ms in _mentions_by_sentence(mentions, sentence_of).items():
+        if len({m.code for m in ms}) < 2:
+            continue
+        w = _sentence_weight(s, title_sentences)
+        groups, explicit = _groups(text, ms)
+        sentence_start = spans[s][0] if spans is not None else max(0, ms[0].start - 40)
+        fronted = _fronted_subject(text[sentence_start : ms[0].start], groups[0])
+        main_clause_end = _main_clause_end(text, ms) if len(groups) > 1 else len(text)
+        # Only the first mention of each state in a group can make a pair first (the nested loops of _pair_groups run
+        # in text order and keep the first pair of two states), so the rest of a group is left out of them.
+        groups = [_first_of_each_state(g) for g in groups]
+        subject = {m.code for m in groups[0]}
+        _pair_groups(text, groups, subject, fronted, main_clause_end, w, s, s < title_sentences, evidence)
+        if len(groups[0]) > 1 and spans is not None:
+            reciprocal = _HEADLINE_RECIPROCAL_RE if s < title_sentences else _RECIPROCAL_RE
+            _add_reciprocal(text, spans[s], groups[0], w, s, evidence, reciprocal)
+        _add_explicit(explicit, subject, w, s, evidence)
+    return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))
+
+
+def _mentions_by_sentence(mentions: list[Mention], sentence_of: list[int]) -> dict[int, list[Mention]]:
+    """Each sentence's mentions in text order, leaving out states named only as the report's source."""
     by_sentence: dict[int, list[Mention]] = {}
     for m, s in zip(mentions, sentence_of, strict=True):
         if not m.reporter:
             by_sentence.setdefault(s, []).append(m)
-    evidence: dict[str, DyadEvidence] = {}
-    first_body = title_sentences
-    for s, ms in by_sentence.items():
-        if len({m.code for m in ms}) < 2:
-            continue
-        if s < title_sentences:
-            w = TITLE_WEIGHT
-        elif s == first_body:
-            w = LEAD_WEIGHT
-        else:
-            w = BODY_WEIGHT / (1.0 + 0.05 * (s - first_body))
-        groups, explicit = _groups(text, ms)
-        sentence_start = spans[s][0] if spans is not None else max(0, ms[0].start - 40)
-        lead_in = text[sentence_start : ms[0].start]
-        fronted = (
-            {m.code for m in groups[0]}
-            if len(lead_in) < 30 and "ing" in lead_in and _FRONTED_PARTICIPLE_RE.match(lead_in)
-            else set()
-        )
-        # Only the first mention of each state in a group can make a pair first (the nested loops below run in
-        # text order and keep the first pair of two states), so the rest of a group is left out of them.
-        groups = [_first_of_each_state(g) for g in groups]
-        coordinated = {(m1.code, m2.code) for g in groups for m1 in g for m2 in g}
-        subject = {m.code for m in groups[0]}
-        sub = search_word_start(_SUBORDINATE_RE, text, ms[0].end, ms[-1].start) if len(groups) > 1 else None
-        sub_at = sub.start() if sub else len(text)
-        seen: set[tuple[str, str]] = set()
-        for i, g1 in enumerate(groups):
-            for g2 in groups[i + 1 :]:
-                for m1 in g1:
-                    c1 = m1.code
-                    for m2 in g2:
-                        c2 = m2.code
-                        pair = (c1, c2)
-                        if c1 == c2 or pair in seen or pair in coordinated:
-                            continue
-                        seen.add(pair)
-                        seen.add((c2, c1))
-                        key = f"{c1}-{c2}" if c1 < c2 else f"{c2}-{c1}"  # make_dyad, for two different codes
-                        ev = evidence.get(key)
-                        if ev is None:
-                            ev = evidence[key] = DyadEvidence(key)
-                        with_subject = c1 in subject or c2 in subject
-                        if with_subject and m2.start < sub_at:
-                            factor = 1.0
-                        elif with_subject and s < title_sentences:
-                            factor = TITLE_BYSTANDER_FACTOR
-                        else:
-                            factor = BYSTANDER_FACTOR
-                        ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
-                        ev.sentences.append(s)
-                        # The earlier state acts on the later one, unless the later is the agent of a passive, the
-                        # giver of what the earlier receives, or what the earlier observes.
-                        before = text[max(m1.end, m2.start - 60) : m2.start]
-                        reverse = (
-                            c1 in fronted
-                            or (" by " in before and _PASSIVE_BY_RE.search(before) is not None)
-                            or (" from " in before and _RECEIVED_FROM_RE.search(before) is not None)
-                            or _OBSERVED_RE.search(text, m1.end, m2.start) is not None
-                        )
-                        src = c2 if reverse else c1
-                        if src == key[:3]:
-                            ev.forward += w * factor
-                        else:
-                            ev.backward += w * factor
-        if len(groups[0]) > 1 and spans is not None:
-            reciprocal = _HEADLINE_RECIPROCAL_RE if s < title_sentences else _RECIPROCAL_RE
-            _add_reciprocal(text, spans[s], groups[0], w, s, evidence, reciprocal)
-        # "US-China talks"; a compound after the subject ("condemns US-South Korea drills") is the subject's object.
-        for a, b in explicit:
-            if a != b:
-                key = make_dyad(a, b)
-                ev = evidence.setdefault(key, DyadEvidence(key))
-                ev.weight += w if a in subject or b in subject else w * BYSTANDER_FACTOR
-                ev.sentences.append(s)
-    return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))
+    return by_sentence
+
+
+def _sentence_weight(s: int, title_sentences: int) -> float:
+    """The headline counts most, then the lead sentence, then later sentences less the further they are."""
+    if s < title_sentences:
+        return TITLE_WEIGHT
+    if s == title_sentences:
+        return LEAD_WEIGHT
+    return BODY_WEIGHT / (1.0 + 0.05 * (s - title_sentences))
+
+
+def _fronted_subject(lead_in: str, first_group: list[Mention]) -> set[str]:
+    """The first group's states when the sentence opens on a participle ("Blasting North Korea: U.S., Japan ...")
+    and so names its object first; else none."""
+    if len(lead_in) < 30 and "ing" in lead_in and _FRONTED_PARTICIPLE_RE.match(lead_in):
+        return {m.code for m in first_group}
+    return set()
+
+
+def _main_clause_end(text: str, ms: list[Mention]) -> int:
+    """Where a subordinate clause opens between the sentence's first and last mention (the end of the text if
+    none): a state first named after it is a bystander of the main event."""
+    sub = search_word_start(_SUBORDINATE_RE, text, ms[0].end, ms[-1].start)
+    return sub.start() if sub else len(text)
+
+
+def _evidence_for(evidence: dict[str, DyadEvidence], key: str) -> DyadEvidence:
+    ev = evidence.get(key)
+    if ev is None:
+        ev = evidence[key] = DyadEvidence(key)
+    return ev
+
+
+def _pair_groups(
+    text: str,
+    groups: list[list[Mention]],
+    subject: set[str],
+    fronted: set[str],
+    main_clause_end: int,
+    w: float,
+    s: int,
+    in_title: bool,
+    evidence: dict[str, DyadEvidence],
+) -> None:
+    """Every two states of different groups pair once, in text order, weighted by how central the pair is and
+    directed from the state that acts."""
+    coordinated = {(m1.code, m2.code) for g in groups for m1 in g for m2 in g}
+    seen: set[tuple[str, str]] = set()
+    for i, g1 in enumerate(groups):
+        for g2 in groups[i + 1 :]:
+            for m1 in g1:
+                c1 = m1.code
+                for m2 in g2:
+                    c2 = m2.code
+                    pair = (c1, c2)
+                    if c1 == c2 or pair in seen or pair in coordinated:
+                        continue
+                    seen.add(pair)
+                    seen.add((c2, c1))
+                    key = f"{c1}-{c2}" if c1 < c2 else f"{c2}-{c1}"  # make_dyad, for two different codes
+                    ev = _evidence_for(evidence, key)
+                    factor = _pair_factor(c1 in subject or c2 in subject, m2.start < main_clause_end, in_title)
+                    ev.weight += w * factor * min(m1.alias.weight, m2.alias.weight)
+                    ev.sentences.append(s)
+                    src = c2 if _later_acts(text, m1, m2, c1 in fronted) else c1
+                    if src == key[:3]:
+                        ev.forward += w * factor
+                    else:
+                        ev.backward += w * factor
+
+
+def _pair_factor(with_subject: bool, in_main_clause: bool, in_title: bool) -> float:
+    """A pair with the sentence's subject in its main clause counts fully; any other pair is a bystander's, less so
+    in a headline (whose "after" clause is what the subject answers)."""
+    if with_subject and in_main_clause:
+        return 1.0
+    if with_subject and in_title:
+        return TITLE_BYSTANDER_FACTOR
+    return BYSTANDER_FACTOR
+
+
+def _later_acts(text: str, m1: Mention, m2: Mention, first_is_fronted: bool) -> bool:
+    """The earlier state acts on the later one, unless the earlier is a fronted object, the later is the agent of a
+    passive, the giver of what the earlier receives, or what the earlier observes."""
+    before = text[max(m1.end, m2.start - 60) : m2.start]
+    return (
+        first_is_fronted
+        or (" by " in before and _PASSIVE_BY_RE.search(before) is not None)
+        or (" from " in before and _RECEIVED_FROM_RE.search(before) is not None)
+        or _OBSERVED_RE.search(text, m1.end, m2.start) is not None
+    )
+
+
+def _add_explicit(
+    explicit: list[tuple[str, str]], subject: set[str], w: float, s: int, evidence: dict[str, DyadEvidence]
+) -> None:
+    """Hyphen pairs ("US-China talks") are dyads; one after the subject ("condemns US-South Korea drills") is the
+    subject's object, so weaker."""
+    for a, b in explicit:
+        if a != b:
+            ev = _evidence_for(evidence, make_dyad(a, b))
+            ev.weight += w if a in subject or b in subject else w * BYSTANDER_FACTOR
+            ev.sentences.append(s)
 
 
 def _add_reciprocal(
@@ -248,9 +303,6 @@ def _add_reciprocal(
     for i, m1 in enumerate(group):
         for m2 in group[i + 1 :]:
             if m1.code != m2.code:
-                key = make_dyad(m1.code, m2.code)
-                ev = evidence.get(key)
-                if ev is None:
-                    ev = evidence[key] = DyadEvidence(key)
+                ev = _evidence_for(evidence, make_dyad(m1.code, m2.code))
                 ev.weight += w * min(m1.alias.weight, m2.alias.weight)
                 ev.sentences.append(s)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from schemas.base import utc_now
 from schemas.event import ActorMention, ClassifiedEvent, DyadLink, EventType, QuadClass
+from streams.classifier.records import Analysis
 from streams.classifier.text_cleaning import MAX_TITLE_CHARS, PreparedText
-
-if TYPE_CHECKING:
-    from streams.classifier.core import Analysis
 
 SNIPPET_CHARS = 300
 MAX_EXPLANATION = 64

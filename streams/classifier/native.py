@@ -34,8 +34,10 @@ COMPILED_MODULES = (
     "gazetteer",
     "intensity",
     "keyword_scanner",
+    "records",
     "scoring",
     "sentences",
+    "shared_pass",
     "text_cleaning",
     "topics",
 )

@@ -19,13 +19,16 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from streams.classifier import actors, attribution, dyads, event_types, native, sentences, text_cleaning, topics
 from streams.classifier.native import PACKAGE_DIR, NativeStatus
 
 if TYPE_CHECKING:
-    from streams.classifier.core import Classifier
+    from streams.classifier.event_types import CueSet
+    from streams.classifier.gazetteer import Gazetteer
+    from streams.classifier.keyword_scanner import KeywordScanner
+    from streams.classifier.shared_pass import SharedPass
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,20 @@ def _key_class(key: str) -> str:
     return "other" if key in actors._AMBIGUOUS_KEYS else "plain"
 
 
-def config_for(classifier: Classifier) -> dict[str, Any]:
+class Rules(Protocol):
+    """What the core is loaded from: the loaded dictionaries of a ``core.Classifier``, which passes itself. A
+    protocol, so that this module never imports the classifier that attaches it."""
+
+    gazetteer: Gazetteer
+    scanner: KeywordScanner
+    cues: CueSet
+
+    shared_pass: SharedPass
+
+    def tuning(self) -> dict[str, float | int]: ...
+
+
+def config_for(classifier: Rules) -> dict[str, Any]:
     """Everything the core needs, taken from the objects and modules the Python path uses."""
     gaz, scanner, shared = classifier.gazetteer, classifier.scanner, classifier.shared_pass
     entries = [
@@ -180,7 +196,7 @@ def config_for(classifier: Classifier) -> dict[str, Any]:
     }
 
 
-def attach(classifier: Classifier) -> Any | None:
+def attach(classifier: Rules) -> Any | None:
     """The Rust core (a ``dyadwatch_core.NativeClassifier``) loaded with this classifier's rules, or None when it is
     not built, stale, disabled or refuses the configuration. Its ``analyse`` is read by ``Classifier._from_rust``."""
     global status
