@@ -1,4 +1,8 @@
-"""Structured (JSON lines) logging for the worker, so its logs can be searched and shipped as they are."""
+"""Structured (JSON lines) logging for the worker, so its logs can be searched and shipped as they are.
+
+The formatter is ours rather than ``python-json-logger``'s: that one writes upper-case level names and an
+``exc_info`` key, and the subclass to keep this format would be about as long as the formatter below.
+"""
 
 from __future__ import annotations
 

@@ -11,16 +11,19 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 
 from streams.kafka.broker.embedded import free_port, pid_alive
+from tests.waiting import wait_until
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 
 
 def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
     port, dash_port = free_port(), free_port()
-    env = {**os.environ, "DYADWATCH_DATA_DIR": str(tmp_path), "DYADWATCH_WORKER_WEB_PORT": str(free_port())}
+    worker_port = free_port()
+    env = {**os.environ, "DYADWATCH_DATA_DIR": str(tmp_path), "DYADWATCH_WORKER_WEB_PORT": str(worker_port)}
     proc = subprocess.Popen(
         [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(dash_port), "--no-demo"],
         stdout=subprocess.PIPE,
@@ -36,7 +39,10 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
             assert line or proc.poll() is None, output
             output += line
         assert f"Kafka: 127.0.0.1:{port}" in output, output
-        time.sleep(3)  # let the children get going
+        # The children are going: the worker's web server and the dashboard answer.
+        worker_up = f"http://127.0.0.1:{worker_port}/metrics"
+        dashboard_up = f"http://127.0.0.1:{dash_port}/_stcore/health"
+        assert wait_until(lambda: _answers(worker_up) and _answers(dashboard_up), timeout=150), output
         broker_pid = json.loads((tmp_path / "kafka" / "broker.json").read_text())["pid"]
         descendants = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)]
     finally:
@@ -54,8 +60,15 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
     output += rest
     assert "all processes stopped, broker included" in output, output
     assert not pid_alive(broker_pid)
-    time.sleep(0.5)
+    wait_until(lambda: not any(pid_alive(pid) for pid in descendants), timeout=5)  # the last ones being reaped
     assert [pid for pid in descendants if pid_alive(pid)] == []
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _processes_left(pid: int) -> list[str]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -16,16 +15,7 @@ from schemas import AckStatus, Severity
 from schemas.base import utc_now
 from streams.kafka.clients import make_producer
 from streams.runtime.settings import Settings
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
-    """Generous: the first test of a session meets fresh topics whose leaders are still being elected."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"condition not met within {timeout}s")
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -46,14 +36,16 @@ def test_replays_history_then_follows_live_records(kafka_settings: Settings, fee
     history = generate(n_events=120, n_alerts=6, hours=20)
     asyncio.run(publish(kafka_settings, history))
     feed = start_feed(kafka_settings, feeds)
-    wait_until(lambda: feed.view.health.caught_up)
+    assert wait_until(lambda: feed.view.health.caught_up)
     assert feed.view.sizes() == {"events": 120, "counts": len(history.counts), "alerts": 6, "acks": 0}
     assert feed.view.health.connected
 
     now = utc_now()
     live = SyntheticRecords([make_event("live-1", "PRK-RUS", now)], [], [make_alert("live-a", "PRK-RUS", now)])
     asyncio.run(publish(kafka_settings, live))
-    wait_until(lambda: feed.view.event("live-1") is not None and "live-a" in {r.alert.id for r in feed.view.alerts()})
+    assert wait_until(
+        lambda: feed.view.event("live-1") is not None and "live-a" in {r.alert.id for r in feed.view.alerts()}
+    )
 
 
 async def _transactions(settings: Settings) -> None:
@@ -74,13 +66,13 @@ async def _transactions(settings: Settings) -> None:
 
 def test_aborted_transactions_never_show(kafka_settings: Settings, feeds):
     feed = start_feed(kafka_settings, feeds)
-    wait_until(lambda: feed.view.health.caught_up)
+    assert wait_until(lambda: feed.view.health.caught_up)
     asyncio.run(_transactions(kafka_settings))
-    wait_until(lambda: "committed-1" in {r.alert.id for r in feed.view.alerts()})
+    assert wait_until(lambda: "committed-1" in {r.alert.id for r in feed.view.alerts()})
     assert "aborted-1" not in {r.alert.id for r in feed.view.alerts()}
     # A feed started afterwards replays the topic and still skips the aborted record.
     replay = start_feed(kafka_settings, feeds)
-    wait_until(lambda: replay.view.health.caught_up)
+    assert wait_until(lambda: replay.view.health.caught_up)
     assert {r.alert.id for r in replay.view.alerts()} == {"committed-1"}
 
 
@@ -101,7 +93,7 @@ def test_events_replay_only_the_configured_horizon(kafka_settings: Settings, fee
     now_ms = int(utc_now().timestamp() * 1000)
     asyncio.run(_events_at(kafka_settings, {"old": now_ms - 5 * 3600_000, "recent": now_ms - 600_000}))
     feed = start_feed(kafka_settings.model_copy(update={"dashboard_replay_hours": 1}), feeds)
-    wait_until(lambda: feed.view.health.caught_up)
+    assert wait_until(lambda: feed.view.health.caught_up)
     assert feed.view.event("recent") is not None
     assert feed.view.event("old") is None
 
@@ -110,16 +102,16 @@ def test_acks_are_shared_and_survive_a_restart(kafka_settings: Settings, feeds):
     alerts = [make_alert(f"a{i}", "PRK-RUS", utc_now() - timedelta(minutes=i), Severity.HIGH) for i in range(3)]
     asyncio.run(publish(kafka_settings, SyntheticRecords([], [], alerts)))
     first, second = start_feed(kafka_settings, feeds), start_feed(kafka_settings, feeds)
-    wait_until(lambda: first.view.health.caught_up and len(first.view.alerts()) == 3)
+    assert wait_until(lambda: first.view.health.caught_up and len(first.view.alerts()) == 3)
     writer = AckWriter(first)
     writer.write(["a0", "a1"], "Ana Analyst", AckStatus.ACKNOWLEDGED, "checked with desk")
-    wait_until(lambda: second.view.open_by_severity()["high"] == 1)  # another screen sees it
+    assert wait_until(lambda: second.view.open_by_severity()["high"] == 1)  # another screen sees it
     writer.close()
 
     first.stop()
     second.stop()
     restarted = start_feed(kafka_settings, feeds)
-    wait_until(lambda: restarted.view.health.caught_up)
+    assert wait_until(lambda: restarted.view.health.caught_up)
     status = {r.alert.id: r for r in restarted.view.alerts()}
     assert status["a0"].status is AckStatus.ACKNOWLEDGED and status["a0"].ack.analyst == "Ana Analyst"
     assert status["a0"].ack.note == "checked with desk"
@@ -130,7 +122,7 @@ def test_unreachable_broker_is_reported_not_raised(kafka_settings: Settings, fee
     from streams.kafka.broker.embedded import free_port
 
     feed = start_feed(kafka_settings.model_copy(update={"bootstrap_servers": f"127.0.0.1:{free_port()}"}), feeds)
-    wait_until(lambda: feed.view.health.last_error is not None, timeout=20)
+    assert wait_until(lambda: feed.view.health.last_error is not None, timeout=20)
     assert not feed.view.health.connected
 
 
@@ -150,15 +142,15 @@ def test_reconnects_by_itself_after_the_broker_comes_back(tmp_path, feeds):
         asyncio.run(ensure_topics(settings))
         asyncio.run(publish(settings, SyntheticRecords([], [], [make_alert("before", "PRK-RUS", utc_now())])))
         feed = start_feed(settings, feeds)
-        wait_until(lambda: feed.view.health.caught_up)
+        assert wait_until(lambda: feed.view.health.caught_up)
 
         broker.stop()
-        wait_until(lambda: not feed.view.health.connected, timeout=30)
+        assert wait_until(lambda: not feed.view.health.connected, timeout=30)
         assert feed.view.health.last_error and [r.alert.id for r in feed.view.alerts()] == ["before"]
 
         broker.start(port, timeout=120)
-        wait_until(lambda: feed.view.health.connected, timeout=60)
+        assert wait_until(lambda: feed.view.health.connected, timeout=60)
         asyncio.run(publish(settings, SyntheticRecords([], [], [make_alert("after", "PRK-RUS", utc_now())])))
-        wait_until(lambda: {r.alert.id for r in feed.view.alerts()} == {"before", "after"})
+        assert wait_until(lambda: {r.alert.id for r in feed.view.alerts()} == {"before", "after"})
     finally:
         broker.stop()

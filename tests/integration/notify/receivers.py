@@ -5,13 +5,11 @@ Both run in threads of the test process, so a notifier in the test's event loop 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -194,12 +192,3 @@ def self_signed_cert(folder: Path) -> tuple[Path, Path]:
         capture_output=True,
     )
     return cert, key
-
-
-async def wait_for(predicate: Callable[[], bool], *, timeout: float = 60.0, what: str = "condition") -> None:
-    """Until ``predicate()`` holds (polled); the timeout only bounds a broken run."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not met within {timeout:.0f}s")
-        await asyncio.sleep(0.05)

@@ -17,9 +17,10 @@ from streams.notify.routes import EmailDestination, Route, Routes, WebhookDestin
 from streams.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import notifier_running, rewind_group
-from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver, self_signed_cert, wait_for
+from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver, self_signed_cert
 from tests.integration.pipeline import kafka_io
 from tests.unit.notify.alerts import make_alert
+from tests.waiting import eventually
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ async def test_new_alerts_reach_each_webhook_format_and_the_inbox_once(
     ]
     async with notifier_running(settings, routes) as notifier:
         await kafka_io.produce(settings, "alerts", records)
-        await wait_for(lambda: notifier.counts["committed"] == len(records), what="every record settled")
+        assert await eventually(lambda: notifier.counts["committed"] == len(records)), "every record settled"
     assert (notifier.counts["historical"], notifier.counts["tombstones"], notifier.counts["too_old"]) == (1, 1, 1)
 
     expected = Counter({a1.id: 1, a2.id: 1, a3.id: 1})
@@ -118,7 +119,7 @@ async def test_routes_by_rule_severity_and_dyad(settings: Settings, receiver: We
     }
     async with notifier_running(settings, load_routes_file(path)) as notifier:
         await kafka_io.produce(settings, "alerts", [_record(a) for a in alerts.values()])
-        await wait_for(lambda: notifier.counts["committed"] == len(alerts), what="every record settled")
+        assert await eventually(lambda: notifier.counts["committed"] == len(alerts)), "every record settled"
     got = {path: sorted(r.alert_id for r in receiver.to(path)) for path in ("/high", "/korea", "/china-spikes")}
     assert got == {
         "/high": sorted([alerts["prk-rus"].id, alerts["kor-prk"].id]),
@@ -141,7 +142,7 @@ async def test_failures_are_retried_then_dead_lettered_with_the_reason(settings:
         alert = make_alert()
         async with notifier_running(settings, Routes(destinations=dests, routes=[Route(to=list(dests))])) as notifier:
             await kafka_io.produce(settings, "alerts", [_record(alert), (b"broken", b"{not json")])
-            await wait_for(lambda: notifier.counts["committed"] == 2, what="both records settled")
+            assert await eventually(lambda: notifier.counts["committed"] == 2), "both records settled"
         assert (len(down.requests), len(flaky.requests), len(gone.requests)) == (3, 2, 1)  # 404 is not retried
         assert flaky.accepted_ids() == Counter({alert.id: 1})
         all_letters = await kafka_io.dead_letters(settings)
@@ -178,10 +179,10 @@ async def test_an_alert_read_again_is_not_sent_again(
     alerts = [make_alert(dyad=d, rule=f"watch:{d}") for d in ("PRK-RUS", "CHN-PRK", "KOR-PRK")]
     async with notifier_running(settings, routes) as first:
         await kafka_io.produce(settings, "alerts", [_record(a) for a in alerts])
-        await wait_for(lambda: first.counts["committed"] == 3, what="first run settled")
+        assert await eventually(lambda: first.counts["committed"] == 3), "first run settled"
     await rewind_group(settings)
     async with notifier_running(settings, routes) as second:
-        await wait_for(lambda: second.counts["committed"] == 3, what="second run re-read everything")
+        assert await eventually(lambda: second.counts["committed"] == 3), "second run re-read everything"
     assert second.counts["nothing_to_send"] == 3 and second.counts["delivered"] == 0
     assert len(receiver.requests) == 3 and len(inbox.mails) == 3
 
@@ -198,7 +199,7 @@ async def test_starttls_and_login(settings: Settings, tmp_path: Path, monkeypatc
         alert = make_alert()
         async with notifier_running(settings, routes) as notifier:
             await kafka_io.produce(settings, "alerts", [_record(alert)])
-            await wait_for(lambda: notifier.counts["committed"] == 1, what="the alert settled")
+            assert await eventually(lambda: notifier.counts["committed"] == 1), "the alert settled"
         assert [(m.login, m.message["X-Dyadwatch-Alert-Id"]) for m in inbox.mails] == [("desk", alert.id)]
         [letter] = await kafka_io.dead_letters(settings)
         assert letter.error.startswith("bad: not delivered after 1 tries; last: login refused: 535")

@@ -10,9 +10,10 @@ from collections import Counter
 from streams.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import NotifyProcess, group_settled
-from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver, wait_for
+from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver
 from tests.integration.pipeline import kafka_io
 from tests.unit.notify.alerts import WINDOW_START, make_alert, seed_page_alert
+from tests.waiting import eventually
 
 
 async def _wait_settled(settings: Settings, process: NotifyProcess) -> None:
@@ -33,7 +34,7 @@ async def test_seed_page_alert_reaches_the_webhook_and_the_inbox_exactly_once(ka
     try:
         # the worker writes it once; a replay of the same window writes the same id again
         await kafka_io.produce(kafka_settings, "alerts", [(alert.id.encode(), alert.to_bytes())] * 2)
-        await wait_for(lambda: receiver.requests and inbox.mails, timeout=120, what="webhook and mail")
+        assert await eventually(lambda: receiver.requests and inbox.mails, timeout=120), "webhook and mail"
         await _wait_settled(kafka_settings, process)
     finally:
         code = process.stop()
@@ -57,14 +58,16 @@ async def test_kill_9_mid_delivery_neither_loses_nor_doubles(kafka_settings: Set
     process = NotifyProcess(kafka_settings, ["--webhook", receiver.url()]).start()
     try:
         await kafka_io.produce(kafka_settings, "alerts", [(a.id.encode(), a.to_bytes()) for a in alerts])
-        await wait_for(lambda: len(receiver.requests) >= 4 and receiver.in_flight > 0, timeout=120, what="4th request")
+        assert await eventually(lambda: len(receiver.requests) >= 4 and receiver.in_flight > 0, timeout=120), (
+            "4th request"
+        )
         process.kill()
         assert receiver.in_flight > 0, "the kill was meant to land while a request waited for its answer"
         held = receiver.requests[-1].alert_id  # received (and acted on) by the receiver, never answered
         before = len(receiver.requests)
 
         process = NotifyProcess(kafka_settings, ["--webhook", receiver.url()]).start()
-        await wait_for(lambda: len(receiver.accepted) == len(alerts), timeout=180, what="every alert delivered")
+        assert await eventually(lambda: len(receiver.accepted) == len(alerts), timeout=180), "every alert delivered"
         await _wait_settled(kafka_settings, process)
     finally:
         process.stop()

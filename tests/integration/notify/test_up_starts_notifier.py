@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from streams.runtime.settings import Settings
 from tests.integration.notify.notify_io import group_settled
 from tests.integration.notify.receivers import SmtpInbox, WebhookReceiver
 from tests.unit.notify.alerts import SEED_APPLES_ID
+from tests.waiting import wait_until
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 
@@ -28,13 +28,6 @@ def _env(tmp_path: Path, **notify: str) -> dict[str, str]:
         "DYADWATCH_WORKER_WEB_PORT": str(free_port()),
         **{f"DYADWATCH_NOTIFY_{k.upper()}": v for k, v in notify.items()},
     }
-
-
-def _wait(predicate, what: str, output: list[str], timeout: float = 150) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"{what} not seen; `up` printed:\n{''.join(output)[-4000:]}"
-        time.sleep(0.1)
 
 
 def test_up_starts_the_notifier_and_the_seed_page_alert_arrives_once(tmp_path: Path) -> None:
@@ -54,6 +47,9 @@ def test_up_starts_the_notifier_and_the_seed_page_alert_arrives_once(tmp_path: P
     pump = threading.Thread(target=lambda: output.extend(iter(proc.stdout.readline, "")), daemon=True)
     pump.start()
 
+    def printed(what: str) -> str:
+        return f"{what} not seen; `up` printed:\n{''.join(output)[-4000:]}"
+
     def seed_alert_ids() -> set[str]:
         return {
             r.alert_id
@@ -62,13 +58,14 @@ def test_up_starts_the_notifier_and_the_seed_page_alert_arrives_once(tmp_path: P
         }
 
     try:
-        _wait(lambda: "Ctrl-C stops everything" in "".join(output), "the start", output)
+        assert wait_until(lambda: "Ctrl-C stops everything" in "".join(output), timeout=150), printed("the start")
         assert "Notifier: new alerts to webhook-" in "".join(output)
-        _wait(lambda: seed_alert_ids(), "the seed page's PRK-RUS alert at the webhook", output, timeout=240)
+        assert wait_until(seed_alert_ids, timeout=240), printed("the seed page's PRK-RUS alert at the webhook")
         [seed_id] = seed_alert_ids()
-        _wait(lambda: seed_id in inbox.alert_ids(), "the seed page's PRK-RUS alert in the inbox", output)
+        assert wait_until(lambda: seed_id in inbox.alert_ids(), timeout=150), printed("the alert in the inbox")
         settings = Settings(bootstrap_servers=f"127.0.0.1:{port}")
-        _wait(lambda: asyncio.run(group_settled(settings)), "every alert so far settled", output)
+        settled = wait_until(lambda: asyncio.run(group_settled(settings)), timeout=150)
+        assert settled, printed("every alert so far settled")
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=90)

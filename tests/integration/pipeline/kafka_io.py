@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 
 from aiokafka import TopicPartition
@@ -10,6 +9,7 @@ from aiokafka import TopicPartition
 from schemas import Alert, DeadLetter, DyadWindowCount
 from streams.kafka.clients import make_consumer, make_producer
 from streams.runtime.settings import Settings
+from tests.waiting import eventually
 
 
 async def produce(
@@ -82,15 +82,5 @@ async def counts_when_settled(settings: Settings, expected: dict[str, int], *, t
         last = {k: c.count for k, c in (await latest_counts(settings)).items()}
         return last == expected
 
-    await wait_until(settled, timeout=timeout)
+    await eventually(settled, timeout=timeout, interval=1.0)
     return last
-
-
-async def wait_until(predicate, *, timeout: float, interval: float = 1.0):
-    """Poll an async ``predicate`` until it returns something truthy; returns it, or its last value on timeout."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await predicate()
-        if value or asyncio.get_running_loop().time() > deadline:
-            return value
-        await asyncio.sleep(interval)

@@ -17,6 +17,7 @@ from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 from tests.integration.pipeline.bad_records import bad_records
 from tests.integration.pipeline.conftest import fresh_settings
+from tests.waiting import eventually
 
 MAX_BYTES = 20_000  # a small record limit for this worker, so oversize records stay cheap
 BAD_PER_EXAMPLE = 25
@@ -49,7 +50,7 @@ def test_bad_records_are_dead_lettered_and_good_ones_counted(kafka_broker, tmp_p
         letters = await kafka_io.dead_letters(settings)
         return letters if len(letters) >= len(bad) else None
 
-    letters = asyncio.run(kafka_io.wait_until(all_dead_lettered, timeout=90))
+    letters = asyncio.run(eventually(all_dead_lettered, timeout=90, interval=1.0))
     assert letters, f"not every bad record was dead-lettered:\n{worker.log_tail()}"
     cut = MAX_BYTES * 3 // 4
     expected = Counter((kind, raw[:cut]) for kind, raw in bad)

@@ -6,7 +6,7 @@ This test owns its broker: stopping the session broker would disturb every other
 from __future__ import annotations
 
 import asyncio
-import time
+import re
 import uuid
 from datetime import timedelta
 
@@ -15,6 +15,9 @@ from streams.kafka.broker.embedded import free_port
 from streams.runtime.settings import PROJECT_ROOT, Settings
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
+from tests.waiting import wait_until
+
+LOST_BROKER = re.compile(rb"Unable connect to node|Unable to update metadata|Connect call failed|Connection refused")
 
 
 def test_worker_waits_for_broker_and_survives_its_restart(tmp_path, start_worker):
@@ -29,18 +32,19 @@ def test_worker_waits_for_broker_and_survives_its_restart(tmp_path, start_worker
     expected = expected_counts(corpus, timedelta(minutes=settings.window_minutes))
     worker = start_worker(settings)
     try:
-        deadline = time.monotonic() + 60
-        while worker.log_since_start().count(b"cannot reach Kafka") < 2 and time.monotonic() < deadline:
-            time.sleep(0.5)
+        wait_until(lambda: worker.log_since_start().count(b"cannot reach Kafka") >= 2, timeout=60, interval=0.5)
         assert worker.log_since_start().count(b"cannot reach Kafka") >= 2, worker.log_tail()
         assert worker.alive
 
         broker.start(port, timeout=120)
         worker.wait_ready(timeout=120)
         asyncio.run(kafka_io.produce(settings, "articles", [(a.id.encode(), a.to_bytes()) for a in corpus[:300]]))
-        time.sleep(1.0)  # mid-stream
+        assert wait_until(worker.classified, timeout=60), worker.log_tail()  # mid-stream
+        before_stop = len(worker.log_since_start())
         broker.stop()
-        time.sleep(3.0)  # the worker is cut off mid-stream
+        # The worker is cut off mid-stream, and knows it: its Kafka clients log the failed connections.
+        lost = wait_until(lambda: LOST_BROKER.search(worker.log_since_start()[before_stop:]), timeout=60)
+        assert lost, worker.log_tail()
         assert worker.alive, worker.log_tail()
         broker.start(port, timeout=120)
         asyncio.run(kafka_io.produce(settings, "articles", [(a.id.encode(), a.to_bytes()) for a in corpus[300:]]))

@@ -19,6 +19,7 @@ from streams.runtime.settings import Settings
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 from tests.integration.pipeline.conftest import fresh_settings
+from tests.waiting import eventually
 
 
 async def _set_topic_config(settings: Settings, suffix: str, extra: dict[str, str]) -> None:
@@ -81,7 +82,7 @@ def test_future_dated_articles_never_cost_their_neighbours(kafka_broker, tmp_pat
 
     assert asyncio.run(kafka_io.counts_when_settled(settings, expected, timeout=90)) == expected, worker.log_tail()
     assert {e.article_id for e in _events(settings)} == {a.id for a in valid}
-    letters = asyncio.run(kafka_io.wait_until(lambda: _letters_of(settings, "future_timestamp", 15), timeout=60))
+    letters = asyncio.run(eventually(lambda: _letters_of(settings, "future_timestamp", 15), timeout=60, interval=1.0))
     assert sorted(RawArticle.from_bytes(d.original).id for d in letters) == sorted(a.id for a in future)
     assert all(d.stage == "classify" and "ahead of the worker's clock" in d.error for d in letters), letters[0]
     # Nothing the worker produced carries a record timestamp the topics would refuse.
@@ -110,7 +111,7 @@ def test_a_refused_record_is_dead_lettered_and_the_rest_of_its_batch_delivered(k
 
     # Its dyad events are not refused: the big article is counted like every other.
     assert asyncio.run(kafka_io.counts_when_settled(settings, expected, timeout=90)) == expected, worker.log_tail()
-    letters = asyncio.run(kafka_io.wait_until(lambda: _letters_of(settings, "refused", 1), timeout=60))
+    letters = asyncio.run(eventually(lambda: _letters_of(settings, "refused", 1), timeout=60, interval=1.0))
     assert [RawArticle.from_bytes(d.original).id for d in letters] == [big.id]
     assert "MessageSizeTooLarge" in letters[0].error and settings.topic("events") in letters[0].error, letters
     ends = asyncio.run(_end_offsets(settings, "articles"))
@@ -118,6 +119,8 @@ def test_a_refused_record_is_dead_lettered_and_the_rest_of_its_batch_delivered(k
     async def all_committed():
         return await _committed(settings, "articles") == ends
 
-    assert asyncio.run(kafka_io.wait_until(all_committed, timeout=30)), asyncio.run(_committed(settings, "articles"))
+    assert asyncio.run(eventually(all_committed, timeout=30, interval=1.0)), asyncio.run(
+        _committed(settings, "articles")
+    )
     # Inputs are committed only once every record made from them is acknowledged: all other events are there.
     assert sorted(e.article_id for e in _events(settings)) == sorted(a.id for a in corpus if a is not big)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import timedelta
 
 from aiokafka.partitioner import DefaultPartitioner
@@ -18,6 +17,7 @@ from streams.pipeline.windows import window_bounds
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import prk_rus_article
 from tests.integration.pipeline.conftest import fresh_settings
+from tests.waiting import wait_until
 
 PARTITIONS = list(range(6))
 
@@ -42,14 +42,6 @@ def _tombstones(settings, table: str) -> set[str]:
     return {json.loads(k) for k, v in asyncio.run(kafka_io.read_topic(settings, topic)) if v is None}
 
 
-def _wait(predicate, timeout: float):
-    """Poll a plain ``predicate`` (it runs its own Kafka reads) until truthy; its last value on timeout."""
-    deadline = time.monotonic() + timeout
-    while not (value := predicate()) and time.monotonic() < deadline:
-        time.sleep(1)
-    return value
-
-
 def test_old_sightings_are_swept_and_windows_expire_after_their_last_update(kafka_broker, tmp_path, start_worker):
     retention_days = 0.0005  # 43 s: swept every 3 s of the worker's clock
     settings = fresh_settings(
@@ -66,13 +58,15 @@ def test_old_sightings_are_swept_and_windows_expire_after_their_last_update(kafk
     worker.wait_ready()
 
     _send(settings, first)
-    assert _wait(lambda: old_key in asyncio.run(kafka_io.latest_counts(settings)), 60), (
+    assert wait_until(lambda: old_key in asyncio.run(kafka_io.latest_counts(settings)), timeout=60, interval=1), (
         old_key,
         list(asyncio.run(kafka_io.latest_counts(settings))),
         asyncio.run(kafka_io.dead_letters(settings)),
     )
     _send(settings, recent[0])
-    assert _wait(lambda: first.id in _tombstones(settings, "article-dedup"), 60), worker.log_tail()
+    assert wait_until(lambda: first.id in _tombstones(settings, "article-dedup"), timeout=60, interval=1), (
+        worker.log_tail()
+    )
     assert recent[0].id not in _tombstones(settings, "article-dedup")
     # Three days behind the newest event, but updated a moment ago: kept (event time no longer expires windows).
     assert old_key not in _tombstones(settings, "dyad-windows")
@@ -83,6 +77,6 @@ def test_old_sightings_are_swept_and_windows_expire_after_their_last_update(kafk
         _send(settings, next(more))
         return old_key in _tombstones(settings, "dyad-windows")
 
-    assert _wait(swept, 120), worker.log_tail()
+    assert wait_until(swept, timeout=120, interval=1), worker.log_tail()
     assert asyncio.run(kafka_io.dead_letters(settings)) == []
     assert worker.alive, worker.log_tail()

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import re
-import time
 from datetime import timedelta
 
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, make_articles, recent_start
 from tests.integration.pipeline.conftest import fresh_settings
-
-
-def _classified(metrics: str) -> float:
-    match = re.search(r'^dyadwatch_records_in_total\{agent="classify"\} (\S+)$', metrics, re.M)
-    return float(match.group(1)) if match else 0.0
+from tests.waiting import wait_until
 
 
 def test_second_worker_joins_and_leaves_mid_stream(kafka_broker, tmp_path, start_worker):
@@ -30,11 +24,8 @@ def test_second_worker_joins_and_leaves_mid_stream(kafka_broker, tmp_path, start
     second = start_worker(settings, "w2")  # joins while the first is busy with chunk 0
     second.wait_ready()
     asyncio.run(kafka_io.produce(settings, "articles", [(a.id.encode(), a.to_bytes()) for a in chunks[1]]))
-    deadline = time.monotonic() + 60
-    while _classified(second.metrics()) == 0 and time.monotonic() < deadline:
-        time.sleep(0.5)
-    second_share = _classified(second.metrics())
-    assert second_share > 0, "the second worker never got a partition"
+    second_share = wait_until(second.classified, timeout=60, interval=0.5)
+    assert second_share, "the second worker never got a partition"
 
     second.stop()  # leaves mid-stream; its partitions go back to the first worker
     asyncio.run(kafka_io.produce(settings, "articles", [(a.id.encode(), a.to_bytes()) for a in chunks[2]]))

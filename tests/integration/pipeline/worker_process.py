@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -75,6 +76,15 @@ class WorkerProcess:
 
     def metrics(self) -> str:
         return httpx.get(f"http://127.0.0.1:{self.web_port}/metrics", timeout=5).text
+
+    def classified(self) -> float | None:
+        """How many articles this run has classified (its metrics); None while its web server does not answer."""
+        try:
+            text = self.metrics()
+        except httpx.HTTPError:
+            return None
+        match = re.search(r'^dyadwatch_records_in_total\{agent="classify"\} (\S+)$', text, re.M)
+        return float(match.group(1)) if match else 0.0
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         """Until Faust logs that the worker is ready (tables recovered, partitions assigned)."""

@@ -32,10 +32,12 @@ class FakeTopic:
 @dataclass
 class FakeProducer:
     sent: list = field(default_factory=list)
+    placed: list = field(default_factory=list)  # (topic, partition) of each record sent
 
     async def send(self, topic, key, value, partition, timestamp, headers):
         """Queues the record; its future is already resolved (acknowledged)."""
         self.sent.append((topic, key, value))
+        self.placed.append((topic, partition))
         acked = asyncio.get_running_loop().create_future()
         acked.set_result(None)
         return acked

@@ -10,7 +10,9 @@ import pytest
 
 from schemas.article import RawArticle
 from streams.runtime.settings import Settings
+from streams.sources import file_replay
 from streams.sources.file_replay import parse_mapping, replay_file
+from tests.waiting import eventually
 
 
 def _printed(capsys: pytest.CaptureFixture[str]) -> list[RawArticle]:
@@ -75,25 +77,44 @@ def test_bad_mapping_is_refused() -> None:
             parse_mapping([bad])
 
 
-async def test_follow_reads_lines_appended_later(tmp_path: Path, capsys) -> None:
+class CountingSleeps:
+    """``asyncio`` as file_replay sees it, counting the follower's polls at the end of the file."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __getattr__(self, name: str):
+        return getattr(asyncio, name)
+
+    async def sleep(self, delay: float) -> None:
+        self.count += 1
+        await asyncio.sleep(delay)
+
+
+async def test_follow_reads_lines_appended_later(tmp_path: Path, capsys, monkeypatch) -> None:
     path = tmp_path / "live.jsonl"
     path.write_text(json.dumps({"title": "First", "text": "one"}) + "\n", encoding="utf-8")
+    polls = CountingSleeps()
+    monkeypatch.setattr(file_replay, "asyncio", polls)
+    printed: list[str] = []
+
+    def output() -> str:
+        printed.append(capsys.readouterr().out)
+        return "".join(printed)
+
     stop = asyncio.Event()
     task = asyncio.create_task(
         replay_file(Settings(data_dir=tmp_path), path, follow=True, dry_run=True, show_progress=False, stop=stop)
     )
-    await asyncio.sleep(0.3)
+    assert await eventually(lambda: "First" in output() and polls.count > 0), "following the end of the file"
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"title": "Second", "text": "two"}))  # no newline yet: not a complete record
         handle.flush()
-        await asyncio.sleep(1.2)
+        seen = polls.count
+        assert await eventually(lambda: polls.count >= seen + 2), "the follower read the partial line and waited"
+        assert "Second" not in output()
         handle.write("\n")
-    for _ in range(50):
-        await asyncio.sleep(0.1)
-        if task.done():
-            break
-        if "Second" in capsys.readouterr().out:
-            stop.set()
-            break
+    assert await eventually(lambda: task.done() or "Second" in output()), "the completed line"
+    stop.set()
     stats = await asyncio.wait_for(task, timeout=10)
     assert stats.emitted == 2
