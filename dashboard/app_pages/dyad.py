@@ -15,30 +15,34 @@ from dashboard.data_access import (
     weighted_intensity,
 )
 from dashboard.geo import country_name
-from schemas import AckStatus
+from schemas import AckStatus, ClassifiedEvent
 
 DEFAULT_DYAD = "PRK-RUS"
-PICK_KEY = "dyad.pick"
+DYAD_PARAM = "dyad"  # the picker is bound to the URL: ?dyad=PRK-RUS
 RECENT_ARTICLES = 200
 
 dyads = get_view().known_dyads()
-wanted = st.query_params.get("dyad", st.session_state.get(PICK_KEY, DEFAULT_DYAD))
-wanted = wanted if is_dyad(wanted) else DEFAULT_DYAD  # the URL is user input
-options = sorted(set(dyads) | {wanted})
-if st.session_state.get(PICK_KEY) not in options:
-    st.session_state[PICK_KEY] = wanted if wanted in options else options[0]
+asked = st.query_params.get(DYAD_PARAM, DEFAULT_DYAD)
+options = sorted(set(dyads) | {DEFAULT_DYAD} | ({asked} if is_dyad(asked) else set()))  # the URL is user input
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
 dyad = pick.selectbox(
     "Country pair",
     options,
-    key=PICK_KEY,
+    index=options.index(DEFAULT_DYAD),
+    key=DYAD_PARAM,
+    bind="query-params",
     format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
 )
-st.query_params["dyad"] = dyad
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
-    choice, custom = time_range_selector(key="dyad.range", default="7 d")
+    choice, custom = time_range_selector(default="7d")
+
+
+def why_label(event: ClassifiedEvent) -> str:
+    """An article by its title and source (two articles of one minute are told apart; times say little)."""
+    title = event.title if len(event.title) <= 90 else event.title[:89] + "…"
+    return f"{title} — {event.source}"
 
 
 @st.fragment(run_every=3)
@@ -51,7 +55,7 @@ def live_dyad() -> None:
     mean = weighted_intensity(parts["intensity"])
     cols = st.columns(4)
     cols[0].metric("Events in range", f"{int(parts['intensity']['events'].sum()):,}", border=True)
-    cols[1].metric("Mean intensity", f"{mean:+.1f}" if mean is not None else "–", border=True)
+    cols[1].metric("Mean intensity (−10 … +10)", f"{mean:+.1f}" if mean is not None else "–", border=True)
     cols[2].metric("Open alerts", sum(r.status is AckStatus.OPEN for r in alerts), border=True)
     cols[3].metric("Articles in range", f"{len(events):,}", border=True)
 
@@ -73,7 +77,18 @@ def live_dyad() -> None:
             hide_index=True,
             width="stretch",
             column_config=ALERT_COLUMN_CONFIG,
-            column_order=["severity", "created", "rule", "observed", "expected", "reason", "status", "by"],
+            column_order=[
+                "severity",
+                "created",
+                "window",
+                "rule",
+                "observed",
+                "expected",
+                "reason",
+                "status",
+                "by",
+                "feed",
+            ],
         )
     else:
         st.caption("No alerts for this pair.")
@@ -97,9 +112,18 @@ def live_dyad() -> None:
         ],
         column_config=ARTICLE_COLUMN_CONFIG,
     )
-    for event in events[:5]:
-        with st.expander(f"Why: {event.published_at:%d %b %H:%M} · {event.event_type.value}", expanded=False):
-            st.text(event.title)
+    shown = events[:RECENT_ARTICLES]
+    if shown:
+        by_id = {e.article_id: e for e in shown}
+        picked = st.selectbox(
+            "Why was this article counted? (matched actors, spans and rules)",
+            list(by_id),
+            key="dyad.why",
+            format_func=lambda i: why_label(by_id[i]),
+        )
+        event = by_id[picked]
+        with st.container(border=True):
+            st.text(f"{event.title}\n{event.source} · {event.published_at:%Y-%m-%d %H:%M} UTC")
             st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
 
 

@@ -19,7 +19,7 @@ app.add_typer(schemas_cmd.app, name="schemas")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.command("worker")(worker_cmd.worker)
 app.command("up")(up_cmd.up)
-app.command("dashboard")(dashboard_cmd.dashboard)
+app.add_typer(dashboard_cmd.app, name="dashboard")
 app.command("classify")(classify_cmd.classify)
 app.command("eval")(classify_cmd.evaluate)
 
