@@ -184,22 +184,25 @@ def require_sign_in(settings: Settings) -> None:
 def _require_password(path: Path) -> None:
     if st.session_state.get(USER_KEY):
         return
-    st.title("dyadwatch")
-    with st.form("auth.login"):
-        name = st.text_input("Name", max_chars=MAX_NAME_CHARS)
-        given = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+    _, middle, _ = st.columns([1, 1.2, 1])
+    with middle:
+        st.title("dyadwatch")
+        st.caption("Sign in with your name and password: your acknowledgements will carry that name.")
+        with st.form("auth.login"):
+            name = st.text_input("Name", max_chars=MAX_NAME_CHARS)
+            given = st.text_input("Password", type="password")
+            submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
             ok = verify_password(read_password_file(path), name.strip(), given)
         except PasswordFileError as exc:
-            st.error(f"Sign-in is misconfigured: {exc}")
+            middle.error(f"Sign-in is misconfigured: {exc}")
             st.stop()
         if ok:
             st.session_state[USER_KEY] = name.strip()
             st.rerun()
         time.sleep(WRONG_PASSWORD_DELAY_SECONDS)  # slows guessing down
-        st.error("Wrong name or password.")
+        middle.error("Wrong name or password.")
     st.stop()
 
 

@@ -27,7 +27,6 @@ from streams.settings import get_settings
 RANGES: dict[str, timedelta] = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
 CUSTOM = "custom"
 ALL = "all"
-RANGE_LABELS = {"1h": "1 h", "24h": "24 h", "7d": "7 d", ALL: "all", CUSTOM: "custom"}  # key (in URLs) → label
 # Trend buckets, smallest first: a range gets the smallest that gives at most MAX_SPARK_BINS points.
 SPARK_BUCKETS = [
     (timedelta(minutes=15), "15 min"),

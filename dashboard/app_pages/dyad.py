@@ -18,22 +18,29 @@ from dashboard.geo import country_name
 from schemas import AckStatus, ClassifiedEvent
 
 DEFAULT_DYAD = "PRK-RUS"
-DYAD_PARAM = "dyad"  # the picker is bound to the URL: ?dyad=PRK-RUS
+DYAD_PARAM = "dyad"  # ?dyad=PRK-RUS opens this pair
+PICK_KEY = "dyad.pick"
+SHOWN_KEY = "dyad.in_url"  # the pair this page last put in the URL
 RECENT_ARTICLES = 200
 
 dyads = get_view().known_dyads()
-asked = st.query_params.get(DYAD_PARAM, DEFAULT_DYAD)
-options = sorted(set(dyads) | {DEFAULT_DYAD} | ({asked} if is_dyad(asked) else set()))  # the URL is user input
+asked = st.query_params.get(DYAD_PARAM)
+if is_dyad(asked) and asked != st.session_state.get(SHOWN_KEY):
+    st.session_state[PICK_KEY] = asked  # a link or the browser's Back changed the URL: it wins
+wanted = st.session_state.get(PICK_KEY, DEFAULT_DYAD)  # never the raw URL: it is user input
+options = sorted(set(dyads) | {DEFAULT_DYAD, wanted})
+st.session_state[PICK_KEY] = wanted
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
 dyad = pick.selectbox(
     "Country pair",
     options,
-    index=options.index(DEFAULT_DYAD),
-    key=DYAD_PARAM,
-    bind="query-params",
+    key=PICK_KEY,
     format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
 )
+if st.query_params.get(DYAD_PARAM) != dyad:
+    st.query_params[DYAD_PARAM] = dyad  # a new history entry: Back returns to the previous pair
+st.session_state[SHOWN_KEY] = dyad
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
     choice, custom = time_range_selector(default="7d")

@@ -18,11 +18,21 @@ QUAD_COLORS = {
 }
 
 
+TIME_FORMAT = "%Y-%m-%d %H:%M"  # with the year: history imports bring old windows
+TIME_AXIS = alt.Axis(format="%d %b %Y %H:%M", labelOverlap="greedy", labelSeparation=12)
+
+
 def pair_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """Country × country heat map; empty cells stay dark so the active pairs stand out."""
     codes = sorted(set(matrix["row"]))
     base = alt.Chart(matrix).encode(
-        x=alt.X("col:N", sort=codes, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        # Every code shown, small enough not to collide (Vega would otherwise drop every other one).
+        x=alt.X(
+            "col:N",
+            sort=codes,
+            title=None,
+            axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=10, labelOverlap=False),
+        ),
         y=alt.Y("row:N", sort=codes, title=None),
         tooltip=[alt.Tooltip("dyad:N"), alt.Tooltip("events:Q")],
     )
@@ -117,10 +127,12 @@ def stacked_bars(frame: pd.DataFrame, category: str, colors: dict[str, str] | No
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("window:T", title=None),
+            x=alt.X("window:T", title="window start (UTC)", axis=TIME_AXIS),
             y=alt.Y("sum(events):Q", title="events"),
-            color=alt.Color(f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=["window:T", f"{category}:N", "sum(events):Q"],
+            color=alt.Color(
+                f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None, columns=4, labelLimit=180)
+            ),
+            tooltip=[alt.Tooltip("window:T", format=TIME_FORMAT), f"{category}:N", "sum(events):Q"],
         )
         .properties(height=260)
     )
@@ -131,9 +143,13 @@ def intensity_line(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True, color="#f46036")
         .encode(
-            x=alt.X("window:T", title=None),
+            x=alt.X("window:T", title="window start (UTC)", axis=TIME_AXIS),
             y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity (−10 … +10)"),
-            tooltip=["window:T", "mean intensity:Q", "events:Q"],
+            tooltip=[
+                alt.Tooltip("window:T", format=TIME_FORMAT),
+                alt.Tooltip("mean intensity:Q", format="+.1f"),
+                "events:Q",
+            ],
         )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[4, 4]).encode(y="y:Q")

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from dashboard.data_access import ALL, CUSTOM, RANGE_LABELS, get_view, time_window
+from dashboard.data_access import ALL, CUSTOM, RANGES, get_view, time_window
 from schemas.base import utc_now
 
 RANGE_PARAM = "range"
 DAYS_PARAM = "days"
+RANGE_CHOICES = [*RANGES, ALL, CUSTOM]
 
 
 def time_range_selector(default: str = "24h") -> tuple[str, tuple | None]:
@@ -25,8 +26,7 @@ def time_range_selector(default: str = "24h") -> tuple[str, tuple | None]:
     choice = (
         st.segmented_control(
             "Time range",
-            list(RANGE_LABELS),
-            format_func=RANGE_LABELS.__getitem__,
+            RANGE_CHOICES,  # shown as they are: a bound widget matches the URL against what it shows
             default=default,
             key=RANGE_PARAM,
             required=True,

@@ -90,7 +90,7 @@ async def send_seed_page(settings: Settings) -> tuple[Path, SinkStats]:
     from streams.sources.demo import seed_page_path, seed_stories
     from streams.sources.sink import open_sink
 
-    async with open_sink(settings) as sink:
+    async with open_sink(settings, dry_run=False) as sink:
         for article in seed_stories(utc_now()):
             await sink.emit(article)
         await sink.flush()
