@@ -320,17 +320,17 @@ class AlertFilters:
 ALERT_FIELDS = [
     "new",
     "severity",
+    "status",
     "created",
-    "window",
     "dyad",
     "rule",
     "reason",
     "observed",
     "expected",
-    "status",
     "by",
     "when",
     "note",
+    "window",
     "feed",
     "kind",
     "id",
@@ -343,7 +343,7 @@ def fmt_number(value: float | None, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{text} {unit}".rstrip()
+    return f"{text} {unit.removesuffix('s') if value == 1 else unit}".rstrip()
 
 
 def fmt_time(value: datetime | None) -> str:

@@ -41,9 +41,13 @@ if auth_enabled(settings):
     st.caption(f"Signed in as {escape_markdown(identity or '?')}: your acknowledgements carry this name.")
     analyst = identity or ""
 else:
-    analyst = st.text_input(
-        "Your name", key=ANALYST_KEY, max_chars=MAX_NAME_CHARS, placeholder="who is on shift (shown with your acks)"
-    ).strip()
+    analyst = (
+        st.columns([1, 2])[0]
+        .text_input(
+            "Your name", key=ANALYST_KEY, max_chars=MAX_NAME_CHARS, placeholder="who is on shift (shown with your acks)"
+        )
+        .strip()
+    )
 
 # "New since you last looked": each visit records the analyst's look and marks what came after the previous one.
 seen = st.session_state.get(SINCE_KEY)

@@ -38,13 +38,13 @@ def live_audit() -> None:
             width="stretch",
         )
     else:
-        st.text("None so far.")
+        st.text("Nothing so far.")
 
     st.subheader("Status changes")
     st.caption("Every acknowledgement, resolution and reopening read from the alert-acks topic, newest first.")
     log = view.ack_log()
     if not log:
-        st.text("None so far.")
+        st.text("Nothing so far.")
         return
     rows = []
     for ack in log:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.components.charts import QUAD_COLORS, intensity_line, stacked_bars
 from dashboard.components.columns import ALERT_COLUMN_CONFIG, ARTICLE_COLUMN_CONFIG
 from dashboard.components.time_range import current_window, time_range_selector
+from dashboard.components.url_state import adopt_from_url, publish_to_url
 from dashboard.data_access import (
     AlertFilters,
     alerts_frame,
@@ -20,16 +21,13 @@ from schemas import AckStatus, ClassifiedEvent
 DEFAULT_DYAD = "PRK-RUS"
 DYAD_PARAM = "dyad"  # ?dyad=PRK-RUS opens this pair
 PICK_KEY = "dyad.pick"
-SHOWN_KEY = "dyad.in_url"  # the pair this page last put in the URL
 RECENT_ARTICLES = 200
 
 dyads = get_view().known_dyads()
+wanted = st.session_state.get(PICK_KEY, DEFAULT_DYAD)
 asked = st.query_params.get(DYAD_PARAM)
-if is_dyad(asked) and asked != st.session_state.get(SHOWN_KEY):
-    st.session_state[PICK_KEY] = asked  # a link or the browser's Back changed the URL: it wins
-wanted = st.session_state.get(PICK_KEY, DEFAULT_DYAD)  # never the raw URL: it is user input
-options = sorted(set(dyads) | {DEFAULT_DYAD, wanted})
-st.session_state[PICK_KEY] = wanted
+options = sorted(set(dyads) | {DEFAULT_DYAD, wanted} | ({asked} if is_dyad(asked) else set()))  # URL: user input
+adopt_from_url(DYAD_PARAM, PICK_KEY, options, DEFAULT_DYAD)
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
 dyad = pick.selectbox(
@@ -38,12 +36,10 @@ dyad = pick.selectbox(
     key=PICK_KEY,
     format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
 )
-if st.query_params.get(DYAD_PARAM) != dyad:
-    st.query_params[DYAD_PARAM] = dyad  # a new history entry: Back returns to the previous pair
-st.session_state[SHOWN_KEY] = dyad
+publish_to_url(DYAD_PARAM, PICK_KEY, dyad)
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
-    choice, custom = time_range_selector(default="7d")
+    choice, custom = time_range_selector("dyad.range", default="7d")
 
 
 def why_label(event: ClassifiedEvent) -> str:

@@ -17,7 +17,7 @@ SEVERITY_TITLES = {
 head, picker = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Watch floor")
 with picker:
-    choice, custom = time_range_selector()
+    choice, custom = time_range_selector("overview.range")
 
 
 def _delta(now: int, before: int) -> str | None:

@@ -18,24 +18,27 @@ STATUS_COLOR = {
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 
 ALERT_COLUMN_CONFIG = {
-    "new": st.column_config.TextColumn("new", width=70, help="Raised since you last opened this page"),
+    "new": st.column_config.TextColumn("new", width=65, help="Raised since you last opened this page"),
     "severity": st.column_config.MultiselectColumn(
         "severity", options=SEVERITY_ORDER, color=[SEVERITY_COLOR[s] for s in SEVERITY_ORDER], width="small"
     ),
     "status": st.column_config.MultiselectColumn(
-        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=120
+        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=115
     ),
-    "created": st.column_config.DatetimeColumn("created (UTC)", format=DATE_FORMAT, width=140),
+    "created": st.column_config.DatetimeColumn("created (UTC)", format=DATE_FORMAT, width=135),
+    "dyad": st.column_config.TextColumn("dyad", width=75),
     "window": st.column_config.DatetimeColumn(
         "window (UTC)", format=DATE_FORMAT, width=140, help="Start of the time window the alert is about (event time)"
     ),
-    "rule": st.column_config.TextColumn("rule", width=150),
+    "rule": st.column_config.TextColumn("rule", width=130),
+    "by": st.column_config.TextColumn("by", width=110),
     "when": st.column_config.TextColumn("when", width=150, help="When the status was last changed"),
-    "reason": st.column_config.TextColumn("reason", width="large"),
+    "reason": st.column_config.TextColumn("reason", width=320),
     "observed": st.column_config.TextColumn(
-        "observed", width=110, help="Articles in the window (or their mean intensity, −10 … +10, for escalations)"
+        "observed", width=95, help="Articles in the window (or their mean intensity, −10 … +10, for escalations)"
     ),
-    "expected": st.column_config.TextColumn("expected", width=110, help="The usual value per window"),
+    "expected": st.column_config.TextColumn("expected", width=95, help="The usual value per window"),
+    "note": st.column_config.TextColumn("note", width=220),
     "feed": st.column_config.TextColumn(
         "feed", width=120, help="'historical' for alerts from imported history (never toasted)"
     ),
