@@ -117,6 +117,7 @@ def live_feed() -> None:
             for s in SEVERITY_ORDER
         )
         + (f"  :violet-badge[{fresh} new since your last look]" if new_since is not None else "")
+        + ("  :violet-badge[your first look: from now on, new alerts are marked]" if analyst and not new_since else "")
         + ("  :gray-badge[live updates paused while alerts are selected]" if selecting else "")
     )
     frame = alerts_frame(rows, new_since)

@@ -14,6 +14,8 @@ SEVERITY_TITLES = {
     "low": ":blue[:material/info:] Low",
 }
 
+TOP_GEN_KEY = "overview.top_generation"
+
 head, picker = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Watch floor")
 with picker:
@@ -53,7 +55,7 @@ def live_overview() -> None:
                 top,
                 hide_index=True,
                 width="stretch",
-                key="overview.top",
+                key=f"overview.top.{st.session_state.setdefault(TOP_GEN_KEY, 0)}",
                 on_select="rerun",
                 selection_mode="single-row",
                 column_order=["dyad", "countries", "events", "trend", "open alerts"],
@@ -73,6 +75,7 @@ def live_overview() -> None:
             st.caption("Select a row to open its Dyad page.")
             if picked.selection.rows:
                 dyad = top.iloc[picked.selection.rows[0]]["dyad"]
+                st.session_state[TOP_GEN_KEY] += 1  # a fresh table when Back returns here: no row still selected
                 st.switch_page("app_pages/dyad.py", query_params={"dyad": dyad, RANGE_PARAM: choice})
     with right:
         st.subheader("Country-pair matrix")

@@ -17,7 +17,7 @@ from dashboard.auth import (
     verify_password,
 )
 from streams.cli.main import app as cli
-from streams.settings import Settings
+from streams.settings import Settings, get_settings
 
 from .conftest import PAGES
 
@@ -154,3 +154,17 @@ def test_with_oidc_the_alerts_page_uses_the_login_identity_not_a_typed_name(oidc
     assert not at.exception
     assert not [t for t in at.text_input if t.label == "Your name"]
     assert any("Signed in as ana@example\\.org" in c.value for c in at.caption)
+
+
+def test_streamlit_run_on_every_interface_refuses_to_serve_without_sign_in(dashboard_env, wired):
+    """`streamlit run dashboard/app.py` bypasses the CLI's check; the app makes it itself (Streamlit's default
+    address is every interface)."""
+    app = str(PAGES.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    at.run()
+    assert at.error and "Not serving the dashboard" in at.error[0].value and not at.title
+    dashboard_env.setenv("DYADWATCH_DASHBOARD_ALLOW_ANONYMOUS", "true")
+    get_settings.cache_clear()
+    at = AppTest.from_file(app, default_timeout=60)
+    at.run()
+    assert not at.exception and not at.error and at.title[0].value == "Watch floor"
