@@ -169,7 +169,7 @@ INTENSITY_COLORS = ((-10.0, (215, 25, 28)), (0.0, (242, 193, 78)), (10.0, (27, 1
 ARC_WIDTH_PX = (1.5, 7.5)  # least and most active dyad of the range
 MAP_ZOOM = 1.35
 _LABEL_OFFSETS = ((0, -14), (0, 14), (22, 0), (-22, 0), (16, -14), (-16, -14), (16, 14), (-16, 14))
-_LABEL_BOX = (30, 14)  # px around a three-letter code at the map's font size
+_LABEL_BOX = (34, 16)  # px around a three-letter code at the map's font size, with a little air
 
 
 def intensity_color(value: float) -> list[int]:
@@ -357,7 +357,7 @@ def is_historical(alert: object) -> bool:
 
 
 def _units(kind: str) -> str:
-    return "mean intensity" if kind == "escalation" else "articles"
+    return "intensity" if kind == "escalation" else "articles"
 
 
 def alerts_frame(rows: list[AlertRow], new_since: datetime | None = None) -> pd.DataFrame:

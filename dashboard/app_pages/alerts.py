@@ -27,6 +27,7 @@ FROZEN_KEY = "alerts.frozen_ids"
 GEN_KEY = "alerts.table_generation"
 ANALYST_KEY = "alerts.analyst"
 SINCE_KEY = "alerts.new_since"  # (analyst, their previous look) for this visit of the page
+REFUSAL_KEY = "alerts.refusal"  # (selection, note, why the last action was refused)
 ALERT_PARAM = "alert"  # ?alert=<id> opens the page on that one alert
 ARRIVED_KEY = "page.arrived"  # set by app.py: True on the first run of a page after navigating to it
 ACTIONS = {"Acknowledge": AckStatus.ACKNOWLEDGED, "Resolve": AckStatus.RESOLVED, "Reopen": AckStatus.OPEN}
@@ -150,18 +151,24 @@ def live_feed() -> None:
             continue
         by_id = {r.alert.id: r for r in every}
         problem = refusal([by_id[i] for i in chosen if i in by_id], status, analyst, note)
+        if not problem:
+            try:
+                get_ack_writer().write(chosen, analyst, status, note)
+            except (AckError, ValueError) as exc:
+                problem = f"Not saved: {escape_markdown(str(exc))}"
         if problem:
-            st.error(problem, icon=":material/block:")
-            return
-        try:
-            get_ack_writer().write(chosen, analyst, status, note)
-        except (AckError, ValueError) as exc:
-            st.error(f"Not saved: {escape_markdown(str(exc))}")
-            return
+            # Kept until the selection or the note changes: the live fragment reruns every second and would
+            # otherwise wipe the message almost at once.
+            st.session_state[REFUSAL_KEY] = (tuple(chosen), note, problem)
+            break
+        st.session_state.pop(REFUSAL_KEY, None)
         _wait_until_visible(view, chosen, status)
         st.session_state[GEN_KEY] += 1  # a fresh table: the selection is done with
         st.toast(f"{DONE[status]} {len(chosen)} alert{'s' if len(chosen) > 1 else ''}.", icon=":material/check_circle:")
         st.rerun(scope="fragment")
+    refused = st.session_state.get(REFUSAL_KEY)
+    if refused and refused[:2] == (tuple(chosen), note):
+        st.error(refused[2], icon=":material/block:")
 
 
 live_feed()

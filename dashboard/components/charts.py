@@ -90,6 +90,7 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
             get_color=[235, 235, 235],
             get_pixel_offset=["dx", "dy"],
             font_weight=600,
+            parameters={"depthTest": False, "depthCompare": "always"},  # labels over the arcs, never hidden
         ),
     ]
     return pdk.Deck(
@@ -144,7 +145,7 @@ def intensity_line(frame: pd.DataFrame) -> alt.Chart:
         .mark_line(point=True, color="#f46036")
         .encode(
             x=alt.X("window:T", title="window start (UTC)", axis=TIME_AXIS),
-            y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity (−10 … +10)"),
+            y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity"),
             tooltip=[
                 alt.Tooltip("window:T", format=TIME_FORMAT),
                 alt.Tooltip("mean intensity:Q", format="+.1f"),

@@ -249,9 +249,10 @@ def test_refusals_are_shown_not_silent(stack: Stack, new_page: Callable[..., Pag
     expect(page.get_by_text(f"The note is {MAX_NOTE_CHARS + 1:,} characters long")).to_be_visible(timeout=10_000)
     page.get_by_label("Note").fill("looked again")
     page.get_by_role("button", name="Reopen").click()  # it is open
-    expect(page.get_by_text("Not reopened: 1 of the selected alerts (CHN-TWN) are already open")).to_be_visible(
-        timeout=10_000
-    )
+    refused = page.get_by_text("Not reopened: 1 of the selected alerts (CHN-TWN) are already open")
+    expect(refused).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(3000)  # three reruns of the live table later, the reason is still there to read
+    expect(refused).to_be_visible()
     assert "Bo" not in grid_cells(page)  # nothing was written
     page.screenshot(path=str(SCREENSHOTS / "e2e-refusal.png"))
 

@@ -159,7 +159,7 @@ def test_alert_values_are_rounded_with_units_and_never_none(filled_view):
     )
     view.apply_alert("esc", escalation)
     row = alerts_frame(view.alerts()).iloc[0]
-    assert row["observed"] == "-7.13 mean intensity" and row["expected"] == "–"
+    assert row["observed"] == "-7.13 intensity" and row["expected"] == "–"
     assert row["by"] == "–" and row["when"] == "–" and row["note"] == "–" and row["feed"] == "live"
     assert "None" not in " ".join(str(v) for v in row.to_dict().values())
     assert fmt_number(5.0, "articles") == "5 articles" and fmt_number(0.3412, "articles") == "0.34 articles"
