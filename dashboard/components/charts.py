@@ -90,7 +90,6 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
             get_color=[235, 235, 235],
             get_pixel_offset=["dx", "dy"],
             font_weight=600,
-            parameters={"depthTest": False, "depthCompare": "always"},  # labels over the arcs, never hidden
         ),
     ]
     return pdk.Deck(

@@ -50,7 +50,17 @@ def settle(page: Page, ms: int = 2500) -> None:
 
 
 def scroll_to(page: Page, heading: str) -> None:
-    page.get_by_role("heading", name=heading).evaluate("e => e.scrollIntoView({block: 'start'})")
+    """Bring a heading near the top (a live fragment may redraw it meanwhile, so check and try again)."""
+    target = page.get_by_role("heading", name=heading)
+    for _ in range(5):
+        page.mouse.move(VIEWPORT["width"] / 2, VIEWPORT["height"] / 2)
+        page.mouse.wheel(0, 300)
+        target.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(700)
+        box = target.bounding_box()
+        if box and 0 <= box["y"] < 250:
+            return
+    raise AssertionError(f"could not scroll to {heading!r}")
 
 
 def shoot(page: Page, out: Path, name: str) -> None:
