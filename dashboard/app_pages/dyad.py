@@ -115,19 +115,30 @@ def live_dyad() -> None:
         ],
         column_config=ARTICLE_COLUMN_CONFIG,
     )
-    shown = events[:RECENT_ARTICLES]
-    if shown:
-        by_id = {e.article_id: e for e in shown}
-        picked = st.selectbox(
-            "Why was this article counted? (matched actors, spans and rules)",
-            list(by_id),
-            key="dyad.why",
-            format_func=lambda i: why_label(by_id[i]),
-        )
-        event = by_id[picked]
-        with st.container(border=True):
-            st.text(f"{event.title}\n{event.source} · {event.published_at:%Y-%m-%d %H:%M} UTC")
-            st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
+
+
+@st.fragment
+def why_panel() -> None:
+    """Outside the live refresh (it reruns only when used), so an open list is not redrawn under the analyst."""
+    start, end = current_window(choice, custom)
+    shown = [e for e in get_view().events_for_dyad(dyad) if start <= e.published_at < end][:RECENT_ARTICLES]
+    pick, refresh = st.columns([6, 1], vertical_alignment="bottom")
+    refresh.button("Refresh list", icon=":material/refresh:", key="dyad.why.refresh")  # a click reruns the panel
+    if not shown:
+        pick.caption("No articles of this pair in the range yet.")
+        return
+    by_id = {e.article_id: e for e in shown}
+    picked = pick.selectbox(
+        "Why was this article counted? (matched actors, spans and rules)",
+        list(by_id),
+        key="dyad.why",
+        format_func=lambda i: why_label(by_id[i]),
+    )
+    event = by_id[picked]
+    with st.container(border=True):
+        st.text(f"{event.title}\n{event.source} · {event.published_at:%Y-%m-%d %H:%M} UTC")
+        st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
 
 
 live_dyad()
+why_panel()

@@ -310,6 +310,9 @@ def test_dyad_page_explains_any_article_by_title_and_source(stack: Stack, new_pa
     page = new_page()
     page.goto(f"{url}/dyad?dyad=JPN-KOR&range=24h")
     expect(page.get_by_role("heading", name="Japan – South Korea")).to_be_visible(timeout=30_000)
+    articles = page.locator('[data-testid="stMetric"]', has_text="Articles in range")
+    expect(articles.locator('[data-testid="stMetricValue"]')).to_have_text("8", timeout=30_000)  # all arrived
+    page.get_by_role("button", name="Refresh list").click()  # the why list is not redrawn by itself
     why = page.get_by_label("Why was this article counted?")
     expect(why).to_be_visible(timeout=30_000)
     oldest = events[-1]  # the eighth newest: not among the five that used to have an explanation
@@ -317,7 +320,9 @@ def test_dyad_page_explains_any_article_by_title_and_source(stack: Stack, new_pa
     page.keyboard.type(oldest.title)  # the box filters its options as one types (the page redraws every 3 s)
     page.keyboard.press("Enter")
     expect(why).to_have_value(f"{oldest.title} — {oldest.source}", timeout=10_000)
-    expect(page.get_by_text(oldest.explanation[0]).first).to_be_visible(timeout=10_000)
+    why_text = page.get_by_test_id("stText").filter(has_text=f"• {oldest.explanation[0]}")
+    expect(why_text).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("stText").filter(has_text=f"{oldest.title}\n{oldest.source}")).to_be_visible()
 
 
 def test_new_since_your_last_look_marker(stack: Stack, new_page: Callable[..., Page]):
