@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer
 
 from dashboard.feed import LiveFeed
+from dashboard.live_view import AlertRow
 from schemas import AckStatus, AlertAck
+from schemas.base import MAX_NOTE_CHARS
 from streams.kafka.clients import make_producer
 
 SEND_TIMEOUT_SECONDS = 15.0
@@ -21,6 +23,24 @@ STOP_TIMEOUT_SECONDS = 5.0
 
 class AckError(RuntimeError):
     """The acknowledgement was not confirmed by the broker; the analyst should retry."""
+
+
+def refusal(rows: list[AlertRow], status: AckStatus, who: str, note: str) -> str | None:
+    """Why this action must not be saved (None: it may), in words the analyst can act on."""
+    if not who:
+        return "Enter your name first (top of the page): every acknowledgement says who made it."
+    if not note.strip():
+        return "Write a note: what you checked or did. Colleagues read it on every screen."
+    if len(note.strip()) > MAX_NOTE_CHARS:
+        return f"The note is {len(note.strip()):,} characters long; at most {MAX_NOTE_CHARS:,} are kept. Shorten it."
+    if status is AckStatus.OPEN:
+        already = [r.alert.dyad for r in rows if r.status is AckStatus.OPEN]
+        if already:
+            return (
+                f"Not reopened: {len(already)} of the selected alerts ({', '.join(sorted(set(already)))}) are "
+                "already open. Only acknowledged or resolved alerts can be reopened."
+            )
+    return None
 
 
 class AckWriter:

@@ -8,7 +8,7 @@ severity) are maintained incrementally so a page refresh never scans all events.
 from __future__ import annotations
 
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -40,6 +40,17 @@ class AlertRow:
     seq: int
 
 
+@dataclass(frozen=True)
+class IgnoredTombstone:
+    """A delete of an alert that was still open: kept on screen, listed in the audit view."""
+
+    alert: Alert
+    seen_at: datetime
+
+
+AUDIT_MAX = 2_000
+
+
 def _epoch_minute(ts: datetime) -> int:
     return int(ts.timestamp()) // 60
 
@@ -58,6 +69,8 @@ class LiveView:
         self._alerts: dict[str, Alert] = {}
         self._alert_seq: dict[str, int] = {}
         self._acks: dict[str, AlertAck] = {}
+        self._ack_log: deque[AlertAck] = deque(maxlen=AUDIT_MAX)  # every ack read, oldest first
+        self._ignored_tombstones: deque[IgnoredTombstone] = deque(maxlen=AUDIT_MAX)
         self._open_by_severity: Counter[str] = Counter()
         self._seq = 0
         self._alert_rows: list[AlertRow] | None = None  # sorted, rebuilt on the first read after a change
@@ -93,7 +106,14 @@ class LiveView:
             self.version += 1
 
     def apply_alert(self, key: str, alert: Alert | None) -> None:
+        """Latest record per alert id wins, except that a tombstone (``None``) on an alert nobody has acknowledged
+        or resolved is ignored and noted for the audit view: whoever can write the topic could otherwise make an
+        open alert vanish from every screen."""
         with self._lock:
+            if alert is None and key in self._alerts and self._status(key) is AckStatus.OPEN:
+                self._ignored_tombstones.append(IgnoredTombstone(self._alerts[key], datetime.now(UTC)))
+                self.version += 1
+                return
             old = self._alerts.pop(key, None)
             if old is not None and self._status(key) is AckStatus.OPEN:
                 self._open_by_severity[old.severity.value] -= 1
@@ -115,6 +135,7 @@ class LiveView:
                 self._acks.pop(key, None)
             else:
                 self._acks[key] = ack
+                self._ack_log.append(ack)
             is_open = self._status(key) is AckStatus.OPEN
             if alert is not None and was_open != is_open:
                 self._open_by_severity[alert.severity.value] += 1 if is_open else -1
@@ -222,6 +243,23 @@ class LiveView:
     def alert_seq(self) -> int:
         with self._lock:
             return self._seq
+
+    def ack_log(self) -> list[AlertAck]:
+        """Every acknowledgement read (the latest AUDIT_MAX), newest first: who did what, when."""
+        with self._lock:
+            return list(reversed(self._ack_log))
+
+    def ignored_tombstones(self) -> list[IgnoredTombstone]:
+        """Deletes of open alerts that the view refused, newest first."""
+        with self._lock:
+            return list(reversed(self._ignored_tombstones))
+
+    def alert(self, alert_id: str) -> AlertRow | None:
+        with self._lock:
+            a = self._alerts.get(alert_id)
+            return (
+                AlertRow(a, self._status(alert_id), self._acks.get(alert_id), self._alert_seq[alert_id]) if a else None
+            )
 
     def open_by_severity(self) -> dict[str, int]:
         with self._lock:

@@ -15,7 +15,7 @@ events = view.events()
 search, picker = st.columns([3, 2], vertical_alignment="bottom")
 text = search.text_input("Search titles and text", key="articles.q", placeholder="e.g. sanctions, Rodong Sinmun")
 with picker:
-    choice, custom = time_range_selector(key="articles.range", default="7 d")
+    choice, custom = time_range_selector("articles.range", default="7d")
 c1, c2, c3, c4, c5 = st.columns(5)
 start, end = current_window(choice, custom)
 filters = ArticleFilters(

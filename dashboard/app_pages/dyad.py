@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.components.charts import QUAD_COLORS, intensity_line, stacked_bars
 from dashboard.components.columns import ALERT_COLUMN_CONFIG, ARTICLE_COLUMN_CONFIG
 from dashboard.components.time_range import current_window, time_range_selector
+from dashboard.components.url_state import adopt_from_url, publish_to_url
 from dashboard.data_access import (
     AlertFilters,
     alerts_frame,
@@ -15,18 +16,18 @@ from dashboard.data_access import (
     weighted_intensity,
 )
 from dashboard.geo import country_name
-from schemas import AckStatus
+from schemas import AckStatus, ClassifiedEvent
 
 DEFAULT_DYAD = "PRK-RUS"
+DYAD_PARAM = "dyad"  # ?dyad=PRK-RUS opens this pair
 PICK_KEY = "dyad.pick"
 RECENT_ARTICLES = 200
 
 dyads = get_view().known_dyads()
-wanted = st.query_params.get("dyad", st.session_state.get(PICK_KEY, DEFAULT_DYAD))
-wanted = wanted if is_dyad(wanted) else DEFAULT_DYAD  # the URL is user input
-options = sorted(set(dyads) | {wanted})
-if st.session_state.get(PICK_KEY) not in options:
-    st.session_state[PICK_KEY] = wanted if wanted in options else options[0]
+wanted = st.session_state.get(PICK_KEY, DEFAULT_DYAD)
+asked = st.query_params.get(DYAD_PARAM)
+options = sorted(set(dyads) | {DEFAULT_DYAD, wanted} | ({asked} if is_dyad(asked) else set()))  # URL: user input
+adopt_from_url(DYAD_PARAM, PICK_KEY, options, DEFAULT_DYAD)
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
 dyad = pick.selectbox(
@@ -35,10 +36,16 @@ dyad = pick.selectbox(
     key=PICK_KEY,
     format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
 )
-st.query_params["dyad"] = dyad
+publish_to_url(DYAD_PARAM, PICK_KEY, dyad)
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
-    choice, custom = time_range_selector(key="dyad.range", default="7 d")
+    choice, custom = time_range_selector("dyad.range", default="7d")
+
+
+def why_label(event: ClassifiedEvent) -> str:
+    """An article by its title and source (two articles of one minute are told apart; times say little)."""
+    title = event.title if len(event.title) <= 90 else event.title[:89] + "…"
+    return f"{title} — {event.source}"
 
 
 @st.fragment(run_every=3)
@@ -51,7 +58,7 @@ def live_dyad() -> None:
     mean = weighted_intensity(parts["intensity"])
     cols = st.columns(4)
     cols[0].metric("Events in range", f"{int(parts['intensity']['events'].sum()):,}", border=True)
-    cols[1].metric("Mean intensity", f"{mean:+.1f}" if mean is not None else "–", border=True)
+    cols[1].metric("Mean intensity (−10 … +10)", f"{mean:+.1f}" if mean is not None else "–", border=True)
     cols[2].metric("Open alerts", sum(r.status is AckStatus.OPEN for r in alerts), border=True)
     cols[3].metric("Articles in range", f"{len(events):,}", border=True)
 
@@ -73,7 +80,18 @@ def live_dyad() -> None:
             hide_index=True,
             width="stretch",
             column_config=ALERT_COLUMN_CONFIG,
-            column_order=["severity", "created", "rule", "observed", "expected", "reason", "status", "by"],
+            column_order=[
+                "severity",
+                "created",
+                "window",
+                "rule",
+                "observed",
+                "expected",
+                "reason",
+                "status",
+                "by",
+                "feed",
+            ],
         )
     else:
         st.caption("No alerts for this pair.")
@@ -97,10 +115,30 @@ def live_dyad() -> None:
         ],
         column_config=ARTICLE_COLUMN_CONFIG,
     )
-    for event in events[:5]:
-        with st.expander(f"Why: {event.published_at:%d %b %H:%M} · {event.event_type.value}", expanded=False):
-            st.text(event.title)
-            st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
+
+
+@st.fragment
+def why_panel() -> None:
+    """Outside the live refresh (it reruns only when used), so an open list is not redrawn under the analyst."""
+    start, end = current_window(choice, custom)
+    shown = [e for e in get_view().events_for_dyad(dyad) if start <= e.published_at < end][:RECENT_ARTICLES]
+    pick, refresh = st.columns([6, 1], vertical_alignment="bottom")
+    refresh.button("Refresh list", icon=":material/refresh:", key="dyad.why.refresh")  # a click reruns the panel
+    if not shown:
+        pick.caption("No articles of this pair in the range yet.")
+        return
+    by_id = {e.article_id: e for e in shown}
+    picked = pick.selectbox(
+        "Why was this article counted? (matched actors, spans and rules)",
+        list(by_id),
+        key="dyad.why",
+        format_func=lambda i: why_label(by_id[i]),
+    )
+    event = by_id[picked]
+    with st.container(border=True):
+        st.text(f"{event.title}\n{event.source} · {event.published_at:%Y-%m-%d %H:%M} UTC")
+        st.text("\n".join(f"• {line}" for line in event.explanation) or "no explanation recorded")
 
 
 live_dyad()
+why_panel()

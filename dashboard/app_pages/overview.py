@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard.components.charts import pair_heatmap, world_arcs
-from dashboard.components.time_range import current_window, time_range_selector
+from dashboard.components.charts import map_legend_html, pair_heatmap, world_arcs
+from dashboard.components.time_range import RANGE_PARAM, current_window, time_range_selector
 from dashboard.data_access import get_view, key_figures, map_layers_data, pair_matrix, top_dyads
 from schemas.base import utc_now
 
@@ -14,10 +14,12 @@ SEVERITY_TITLES = {
     "low": ":blue[:material/info:] Low",
 }
 
+TOP_GEN_KEY = "overview.top_generation"
+
 head, picker = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Watch floor")
 with picker:
-    choice, custom = time_range_selector()
+    choice, custom = time_range_selector("overview.range")
 
 
 def _delta(now: int, before: int) -> str | None:
@@ -53,7 +55,7 @@ def live_overview() -> None:
                 top,
                 hide_index=True,
                 width="stretch",
-                key="overview.top",
+                key=f"overview.top.{st.session_state.setdefault(TOP_GEN_KEY, 0)}",
                 on_select="rerun",
                 selection_mode="single-row",
                 column_order=["dyad", "countries", "events", "trend", "open alerts"],
@@ -62,13 +64,19 @@ def live_overview() -> None:
                     "events": st.column_config.ProgressColumn(
                         "events", format="%d", max_value=int(top["events"].max())
                     ),
-                    "trend": st.column_config.LineChartColumn("trend", y_min=0),
+                    "trend": st.column_config.LineChartColumn(
+                        f"trend (events per {top.attrs['bucket']})",
+                        y_min=0,
+                        help="From the start of the range to the latest window with data",
+                    ),
                     "open alerts": st.column_config.NumberColumn("open alerts", format="%d"),
                 },
             )
             st.caption("Select a row to open its Dyad page.")
             if picked.selection.rows:
-                st.switch_page("app_pages/dyad.py", query_params={"dyad": top.iloc[picked.selection.rows[0]]["dyad"]})
+                dyad = top.iloc[picked.selection.rows[0]]["dyad"]
+                st.session_state[TOP_GEN_KEY] += 1  # a fresh table when Back returns here: no row still selected
+                st.switch_page("app_pages/dyad.py", query_params={"dyad": dyad, RANGE_PARAM: choice})
     with right:
         st.subheader("Country-pair matrix")
         matrix = pair_matrix(view, start, end)
@@ -86,6 +94,8 @@ def live_map() -> None:
     st.pydeck_chart(world_arcs(arcs, points), height=520)
     if arcs.empty:
         st.caption("No active dyads in this range yet.")
+    else:
+        st.html(map_legend_html(int(arcs["events"].max())))
 
 
 live_overview()

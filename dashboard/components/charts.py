@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 import pydeck as pdk
 
+from dashboard.data_access import ARC_WIDTH_PX, INTENSITY_COLORS, MAP_ZOOM
 from dashboard.geo import land_polygons
 
 QUAD_COLORS = {
@@ -17,11 +18,21 @@ QUAD_COLORS = {
 }
 
 
+TIME_FORMAT = "%Y-%m-%d %H:%M"  # with the year: history imports bring old windows
+TIME_AXIS = alt.Axis(format="%d %b %Y %H:%M", labelOverlap="greedy", labelSeparation=12)
+
+
 def pair_heatmap(matrix: pd.DataFrame) -> alt.Chart:
     """Country × country heat map; empty cells stay dark so the active pairs stand out."""
     codes = sorted(set(matrix["row"]))
     base = alt.Chart(matrix).encode(
-        x=alt.X("col:N", sort=codes, title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        # Every code shown, small enough not to collide (Vega would otherwise drop every other one).
+        x=alt.X(
+            "col:N",
+            sort=codes,
+            title=None,
+            axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=10, labelOverlap=False),
+        ),
         y=alt.Y("row:N", sort=codes, title=None),
         tooltip=[alt.Tooltip("dyad:N"), alt.Tooltip("events:Q")],
     )
@@ -55,8 +66,8 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
             arcs,
             get_source_position=["from_lon", "from_lat"],
             get_target_position=["to_lon", "to_lat"],
-            get_source_color=[255, 140, 0, 220],
-            get_target_color=[230, 40, 70, 220],
+            get_source_color="color",
+            get_target_color="color",
             get_width="width",
             pickable=True,
             get_height=0.5,
@@ -74,19 +85,39 @@ def world_arcs(arcs: pd.DataFrame, points: pd.DataFrame) -> pdk.Deck:
             "TextLayer",
             points,
             get_position=["lon", "lat"],
-            get_text="code",
+            get_text="label",
             get_size=13,
             get_color=[235, 235, 235],
-            get_pixel_offset=[0, -14],
+            get_pixel_offset=["dx", "dy"],
             font_weight=600,
         ),
     ]
     return pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=24, longitude=20, zoom=1.35, min_zoom=0.5, max_zoom=6),
+        initial_view_state=pdk.ViewState(latitude=24, longitude=20, zoom=MAP_ZOOM, min_zoom=0.5, max_zoom=6),
         map_provider=None,  # with map_style left unset: no basemap, nothing fetched from a tile server
-        tooltip={"text": "{dyad}: {events} events"},
+        tooltip={"text": "{dyad}: {events} events, mean intensity {intensity}"},
         parameters={"clearColor": [0.05, 0.07, 0.1, 1]},
+    )
+
+
+def map_legend_html(max_events: int) -> str:
+    """The map's key, as static HTML built from numbers only: arc colour = mean intensity, width = events."""
+    stops = ", ".join(f"rgb({r},{g},{b})" for _, (r, g, b) in INTENSITY_COLORS)
+    low, high = ARC_WIDTH_PX
+    widths = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:6px;margin-right:14px">'
+        f'<span style="display:inline-block;width:34px;height:{w:.1f}px;background:#ccc;border-radius:2px"></span>'
+        f"{n:,}</span>"
+        for w, n in ((low + (high - low) * f, max(1, round(max_events * f))) for f in (0.1, 0.5, 1.0))
+    )
+    return (
+        '<div style="display:flex;flex-wrap:wrap;gap:28px;font-size:0.85rem;color:#bbb;margin-top:4px">'
+        "<div><b>Colour</b> · mean intensity of the pair's events "
+        '<span style="display:inline-flex;align-items:center;gap:6px">−10 conflict'
+        f'<span style="display:inline-block;width:140px;height:10px;border-radius:3px;'
+        f'background:linear-gradient(to right, {stops})"></span>+10 cooperation</span></div>'
+        f"<div><b>Width</b> · events in the range {widths}</div></div>"
     )
 
 
@@ -96,10 +127,12 @@ def stacked_bars(frame: pd.DataFrame, category: str, colors: dict[str, str] | No
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("window:T", title=None),
+            x=alt.X("window:T", title="window start (UTC)", axis=TIME_AXIS),
             y=alt.Y("sum(events):Q", title="events"),
-            color=alt.Color(f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=["window:T", f"{category}:N", "sum(events):Q"],
+            color=alt.Color(
+                f"{category}:N", scale=scale, legend=alt.Legend(orient="bottom", title=None, columns=4, labelLimit=180)
+            ),
+            tooltip=[alt.Tooltip("window:T", format=TIME_FORMAT), f"{category}:N", "sum(events):Q"],
         )
         .properties(height=260)
     )
@@ -110,9 +143,13 @@ def intensity_line(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True, color="#f46036")
         .encode(
-            x=alt.X("window:T", title=None),
-            y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity (−10 … +10)"),
-            tooltip=["window:T", "mean intensity:Q", "events:Q"],
+            x=alt.X("window:T", title="window start (UTC)", axis=TIME_AXIS),
+            y=alt.Y("mean intensity:Q", scale=alt.Scale(domain=[-10, 10]), title="mean intensity"),
+            tooltip=[
+                alt.Tooltip("window:T", format=TIME_FORMAT),
+                alt.Tooltip("mean intensity:Q", format="+.1f"),
+                "events:Q",
+            ],
         )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#888", strokeDash=[4, 4]).encode(y="y:Q")

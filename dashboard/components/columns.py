@@ -14,29 +14,41 @@ STATUS_COLOR = {
     AckStatus.RESOLVED.value: "#3bb273",
 }
 
+# Dates carry the year: history imports bring alerts and articles from past years.
+DATE_FORMAT = "YYYY-MM-DD HH:mm"
+
 ALERT_COLUMN_CONFIG = {
+    "new": st.column_config.TextColumn("new", width=65, help="Raised since you last opened this page"),
     "severity": st.column_config.MultiselectColumn(
         "severity", options=SEVERITY_ORDER, color=[SEVERITY_COLOR[s] for s in SEVERITY_ORDER], width="small"
     ),
     "status": st.column_config.MultiselectColumn(
-        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=120
+        "status", options=list(STATUS_COLOR), color=list(STATUS_COLOR.values()), width=115
     ),
-    "created": st.column_config.DatetimeColumn("created", format="DD MMM HH:mm:ss", width=130),
+    "created": st.column_config.DatetimeColumn("created (UTC)", format=DATE_FORMAT, width=135),
+    "dyad": st.column_config.TextColumn("dyad", width=75),
     "window": st.column_config.DatetimeColumn(
-        "window", format="DD MMM HH:mm", width=110, help="Start of the time window the alert is about (event time)"
+        "window (UTC)", format=DATE_FORMAT, width=140, help="Start of the time window the alert is about (event time)"
     ),
-    "rule": st.column_config.TextColumn("rule", width=150),
-    "when": st.column_config.DatetimeColumn("when", format="DD MMM HH:mm"),
-    "reason": st.column_config.TextColumn("reason", width="large"),
-    "observed": st.column_config.NumberColumn("observed", help="Count (or mean intensity, for escalations)"),
-    "expected": st.column_config.NumberColumn("expected", format="%.2f"),
+    "rule": st.column_config.TextColumn("rule", width=130),
+    "by": st.column_config.TextColumn("by", width=110),
+    "when": st.column_config.TextColumn("when", width=150, help="When the status was last changed"),
+    "reason": st.column_config.TextColumn("reason", width=320),
+    "observed": st.column_config.TextColumn(
+        "observed", width=95, help="Articles in the window (or their mean intensity, −10 … +10, for escalations)"
+    ),
+    "expected": st.column_config.TextColumn("expected", width=95, help="The usual value per window"),
+    "note": st.column_config.TextColumn("note", width=220),
+    "feed": st.column_config.TextColumn(
+        "feed", width=120, help="'historical' for alerts from imported history (never toasted)"
+    ),
 }
 
 # Only http(s) URLs ever reach the "link" column (data_access.articles_frame); the rest stay plain text.
 ARTICLE_COLUMN_CONFIG = {
-    "published": st.column_config.DatetimeColumn("published", format="DD MMM HH:mm"),
+    "published": st.column_config.DatetimeColumn("published (UTC)", format=DATE_FORMAT, width=140),
     "title": st.column_config.TextColumn("title", width="large"),
     "link": st.column_config.LinkColumn("link", display_text="open ↗"),
     "explanation": st.column_config.TextColumn("explanation", width="large"),
-    "intensity": st.column_config.NumberColumn("intensity", format="%+.1f"),
+    "intensity": st.column_config.NumberColumn("intensity", format="%+.1f", help="−10 (conflict) … +10"),
 }

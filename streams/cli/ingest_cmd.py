@@ -258,6 +258,7 @@ def demo_cmd(
     rate: RateOption = None,
     duration: Annotated[float | None, typer.Option(help="Stop after this many seconds (default: never).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same articles.")] = 7,
+    seed_page: Annotated[bool, typer.Option(help="Send the seed news page's stories first (dated now).")] = True,
     dry_run: DryRunOption = False,
     resend: ResendOption = False,
     bootstrap: BootstrapOption = None,
@@ -270,7 +271,14 @@ def demo_cmd(
     _summary(
         *_run(
             lambda stop: run_demo_feed(
-                settings, rate=pace, duration=duration, seed=seed, dry_run=dry_run, resend=resend, stop=stop
+                settings,
+                rate=pace,
+                duration=duration,
+                seed=seed,
+                dry_run=dry_run,
+                resend=resend,
+                stop=stop,
+                seed_page=seed_page,
             )
         )
     )

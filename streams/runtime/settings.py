@@ -103,12 +103,23 @@ class Settings(BaseSettings):
     rules_file: Path = Field(PROJECT_ROOT / "streams" / "alerting" / "default_rules.yaml")
     worker_web_port: int = Field(6066, description="Worker's HTTP port (metrics at /metrics).")
 
+    # Ports `dyadwatch up` uses (worker_web_port above, dashboard_port below)
+    broker_port: int = Field(9092, description="Port of the embedded broker that `dyadwatch up` starts.")
+
     # Dashboard
     dashboard_port: int = 8501
+    dashboard_address: str = Field(
+        "127.0.0.1", description="Interface the dashboard listens on; beyond loopback, a sign-in is required."
+    )
     dashboard_replay_hours: int = Field(24 * 7, description="Events replayed into the dashboard view at start.")
-    dashboard_password: SecretStr | None = Field(None, description="Optional shared password for the dashboard.")
+    dashboard_password_file: Path | None = Field(
+        None, description="Analysts' names and argon2 password hashes (`dyadwatch dashboard hash-password`)."
+    )
     dashboard_oidc: bool = Field(
         False, description="Require an OpenID Connect login (st.login; [auth] in .streamlit/secrets.toml)."
+    )
+    dashboard_allow_anonymous: bool = Field(
+        False, description="Opt out of the sign-in a dashboard listening beyond loopback otherwise requires."
     )
 
     # Notifier (`dyadwatch notify`): a routes file, or the simple case of webhooks and one SMTP server

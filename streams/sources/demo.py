@@ -209,11 +209,13 @@ async def run_demo_feed(
     dry_run: bool = False,
     resend: bool = False,
     stop: asyncio.Event | None = None,
+    seed_page: bool = True,
 ) -> SinkStats:
     """Run the demo feed until ``duration`` seconds have passed (forever when None) or ``stop`` is set.
 
     ``rate`` is the live background in articles/s; by default the backfilled history's own rate, so that only the
-    scheduled bursts stand out as spikes.
+    scheduled bursts stand out as spikes. ``seed_page=False`` leaves the seed page's stories out (``dyadwatch up``
+    sends them itself, or not, and says so).
     """
     stop = stop or asyncio.Event()
     world = load_world()
@@ -222,7 +224,8 @@ async def run_demo_feed(
     started, now = time.monotonic(), utc_now()
     writer = DemoWriter(world, rng, run_id=f"{now:%Y%m%dT%H%M%S}-{seed}")
     async with open_sink(settings, dry_run=dry_run, resend=resend) as sink:
-        await _emit_all(sink, seed_stories(now))
+        if seed_page:
+            await _emit_all(sink, seed_stories(now))
         await _emit_all(sink, backfill(writer, now))
         log_event("demo_backfilled", articles=sink.stats.emitted, hours=world.backfill_hours)
         for at, pair, phase in live_schedule(world, rng, rate, duration):

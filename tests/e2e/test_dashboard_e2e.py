@@ -1,48 +1,32 @@
-"""The watch floor in a real browser: seed page → real worker → Kafka → dashboard, acks shared between screens,
-hostile article text shown as text. Screenshots go to tests/e2e/screenshots/."""
+"""The watch floor in a real browser (Debian's Chromium): seed page → real worker → Kafka → dashboard, acks shared
+between screens, links that reopen a view, refusals that say why, sign-in identity, forged deletes ignored, and
+hostile article text shown as text. One stack per module (tests/e2e/conftest.py); screenshots go to
+tests/e2e/screenshots/."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from dashboard.synthetic import make_event
-from schemas import EventType
-from schemas.base import utc_now
+from dashboard.synthetic import make_alert, make_event, window_counts
+from schemas import Alert, EventType, Severity
+from schemas.base import MAX_NOTE_CHARS, utc_now
 from streams.kafka.clients import make_producer
 from streams.runtime.settings import Settings
-from tests.e2e.dashboard_process import (
-    DYADWATCH,
-    SCREENSHOTS,
-    DashboardProcess,
-    grid_cells,
-    run_off_loop,
-    wait_for_cell,
-)
-from tests.integration.pipeline.worker_process import WorkerProcess
+from tests.e2e.conftest import ANALYST, PASSWORD, Stack
+from tests.e2e.dashboard_process import DYADWATCH, SCREENSHOTS, grid_cells, run_off_loop, wait_for_cell
 
 HOSTILE_TITLE = "<script>window.__pwned = 1</script> North Korea and Russia <img src=x onerror=window.__pwned=1>"
 HOSTILE_LINK_TITLE = "[Russia and North Korea sign deal](javascript:window.__pwned=1)"
 ROW_PX = 35  # Streamlit dataframe header and row height
-
-
-@pytest.fixture
-def stack(kafka_settings: Settings, tmp_path: Path) -> Iterator[tuple[Settings, DashboardProcess]]:
-    worker = WorkerProcess(kafka_settings, tmp_path / "worker").start()
-    dashboard = DashboardProcess(kafka_settings, tmp_path / "dashboard.log")
-    try:
-        dashboard.start()
-        worker.wait_ready()
-        yield kafka_settings, dashboard
-    finally:
-        dashboard.stop()
-        worker.stop(timeout=20)
+VIEWPORT = {"width": 1440, "height": 900}
+CONTROLS = "button:visible, input:visible, textarea:visible, [role=radio]:visible, [role=combobox]:visible"
 
 
 def ingest_seed_page(settings: Settings, shared: Path) -> None:
@@ -55,18 +39,35 @@ def ingest_seed_page(settings: Settings, shared: Path) -> None:
             "--bootstrap",
             settings.bootstrap_servers,
         ],
-        env={**os.environ, "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix},
+        env={
+            **os.environ,
+            "DYADWATCH_TOPIC_PREFIX": settings.topic_prefix,
+            "DYADWATCH_DATA_DIR": str(settings.data_dir),
+        },
         check=True,
         timeout=120,
         capture_output=True,
     )
 
 
-async def produce_hostile(settings: Settings) -> None:
-    """Hostile events straight onto the events topic, as a rogue or buggy producer could write them (the pipeline
-    itself strips markup from titles, and the articles topic refuses non-http URLs)."""
-    now = utc_now()
-    hostile = [
+async def produce(settings: Settings, topic: str, records: list[tuple[str, bytes | None]]) -> None:
+    """Records straight onto a topic, as another producer (or a rogue one) could write them."""
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        for key, value in records:
+            await producer.send_and_wait(settings.topic(topic), value, key=key.encode())
+    finally:
+        await producer.stop()
+
+
+def put_alert(settings: Settings, alert: Alert) -> None:
+    run_off_loop(produce(settings, "alerts", [(alert.id, alert.to_bytes())]))
+
+
+def hostile_events(now: datetime) -> list[tuple[str, bytes]]:
+    """The pipeline strips markup from titles and the articles topic refuses non-http URLs: a rogue producer not."""
+    events = [
         make_event(
             "rogue-script", "PRK-RUS", now, EventType.THREATEN, title=HOSTILE_TITLE, url="javascript:window.__pwned=1"
         ),
@@ -79,78 +80,93 @@ async def produce_hostile(settings: Settings) -> None:
             url="data:text/html,<script>window.__pwned=1</script>",
         ),
     ]
-    producer = make_producer(settings)
-    await producer.start()
-    try:
-        for event in hostile:
-            await producer.send_and_wait(settings.topic("events"), event.to_bytes(), key=event.article_id.encode())
-    finally:
-        await producer.stop()
+    return [(e.article_id, e.to_bytes()) for e in events]
 
 
 def pick_range(page: Page, label: str) -> None:
     page.get_by_role("radio", name=label, exact=True).first.click()
 
 
-def select_alert_row(page: Page, rule: str) -> None:
+def select_row(page: Page, text: str, nth_frame: int = 0) -> None:
     """Tick the row's checkbox on the grid's canvas (its accessible table gives the row index)."""
-    rows = page.locator('[data-testid="stDataFrame"]').first.locator("table tr")
-    texts = rows.all_inner_texts()
-    index = next(i for i, t in enumerate(texts) if rule in t)  # row 0 is the header
-    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    frame = page.locator('[data-testid="stDataFrame"]').nth(nth_frame)
+    texts = frame.locator("table tr").all_inner_texts()
+    index = next(i for i, t in enumerate(texts) if text in t)  # row 0 is the header
+    box = frame.bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 18, box["y"] + index * ROW_PX + ROW_PX / 2)
+
+
+def select_alert(page: Page, rule: str) -> None:
+    wait_for_cell(page, rule, timeout=30)
+    select_row(page, rule)
     expect(page.get_by_text("Act on 1 selected alert")).to_be_visible(timeout=10_000)
 
 
-def test_seed_page_to_acknowledged_alert_on_two_screens(stack, browser: Browser, shared: Path):
-    settings, dashboard = stack
+def open_alerts_as(page: Page, url: str, name: str) -> None:
+    page.goto(f"{url}/alerts")
+    expect(page.get_by_role("heading", name="Alerts")).to_be_visible(timeout=30_000)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Your name").press("Enter")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_seed_page_to_acknowledged_alert_on_two_screens(stack: Stack, new_page: Callable[..., Page], shared: Path):
+    settings, url = stack.settings, stack.open.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    analyst_a = browser.new_context(viewport={"width": 1600, "height": 1500}).new_page()
-    analyst_b = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
+    analyst_a = new_page(1600, 1500)
+    analyst_b = new_page()
 
     # The first visit to a fresh server is a deep link: it must still go through app.py (navigation, auth gate).
-    analyst_b.goto(f"{dashboard.url}/alerts")
+    analyst_b.goto(f"{url}/alerts")
     expect(analyst_b.get_by_role("heading", name="Alerts")).to_be_visible(timeout=30_000)
     expect(analyst_b.get_by_role("link", name="Overview")).to_be_visible()
-    analyst_a.goto(dashboard.url)
+    analyst_a.goto(f"{url}/?range=all")  # the seed page is dated: its events are not from the last 24 h
     expect(analyst_a.get_by_text("Watch floor")).to_be_visible(timeout=30_000)
-    pick_range(analyst_a, "all")  # the seed page is dated: its events are not from the last 24 h
 
-    ingest_seed_page(settings, shared)
+    ingest_seed_page(settings, Path(shared))
 
     # Overview, no reload: PRK-RUS among the busiest dyads, and its watch-list alert counted as open/high.
     wait_for_cell(analyst_a, "PRK-RUS", timeout=90)  # through the real worker, on a shared 2-core machine
     high_open = analyst_a.locator('[data-testid="stMetric"]', has_text="High · open")
-    # A live fragment rerun can briefly show the old element beside the new one: wait for one showing 1.
     value = high_open.locator('[data-testid="stMetricValue"]').filter(has_text=re.compile(r"^1$"))
     expect(value.first).to_be_visible(timeout=30_000)
     top = grid_cells(analyst_a)
     row = top.index("PRK-RUS")
     assert top[row + 1] == "North Korea – Russia" and int(top[row + 2]) >= 1
-    analyst_a.wait_for_timeout(1500)
-    analyst_a.screenshot(path=str(SCREENSHOTS / "e2e-overview.png"))
+    expect(analyst_a.get_by_text("mean intensity of the pair")).to_be_visible()  # the map's legend
 
     # Second screen, no reload: the alert arrives in its feed.
     wait_for_cell(analyst_b, "watch:PRK-RUS", timeout=30)
 
     # First screen acknowledges it.
     analyst_a.get_by_role("link", name="Alerts").click()
-    wait_for_cell(analyst_a, "watch:PRK-RUS", timeout=30)
-    select_alert_row(analyst_a, "watch:PRK-RUS")
-    analyst_a.get_by_label("Analyst").fill("E2E Analyst")
+    expect(analyst_a.get_by_role("heading", name="Alerts")).to_be_visible(timeout=30_000)
+    analyst_a.get_by_label("Your name").fill("E2E Analyst")
+    select_alert(analyst_a, "watch:PRK-RUS")
     analyst_a.get_by_label("Note").fill("checked against KCNA")
     analyst_a.get_by_role("button", name="Acknowledge", exact=True).click()
     wait_for_cell(analyst_a, "E2E Analyst", timeout=30)
 
-    # ...and the second screen shows who acknowledged it, without a reload.
+    # ...and the second screen shows who acknowledged it, without a reload; no cell says "None".
     wait_for_cell(analyst_b, "E2E Analyst", timeout=30)
     cells = grid_cells(analyst_b)
-    assert "acknowledged" in cells and "checked against KCNA" in cells
+    assert "acknowledged" in cells and "None" not in cells, cells
     analyst_b.screenshot(path=str(SCREENSHOTS / "e2e-alerts-second-screen.png"))
+    analyst_b.get_by_role("link", name="Audit").click()  # the note, with who and when
+    wait_for_cell(analyst_b, "checked against KCNA", nth_frame=0, timeout=30)
+    assert "E2E Analyst" in grid_cells(analyst_b)
 
     # Hostile titles are shown as text; nothing runs, nothing becomes a javascript: link.
-    run_off_loop(produce_hostile(settings))
+    run_off_loop(produce(settings, "events", hostile_events(utc_now())))
     analyst_a.get_by_role("link", name="Articles").click()
     expect(analyst_a.get_by_role("heading", name="Articles")).to_be_visible(timeout=30_000)
     pick_range(analyst_a, "all")
@@ -165,3 +181,183 @@ def test_seed_page_to_acknowledged_alert_on_two_screens(stack, browser: Browser,
     assert analyst_a.locator('a[href^="javascript:"]').count() == 0
     assert analyst_a.locator("img[src=x]").count() == 0
     analyst_a.screenshot(path=str(SCREENSHOTS / "e2e-articles-hostile.png"))
+
+
+def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    old = datetime(2019, 10, 24, 14, 20, tzinfo=UTC)  # a history import: years old
+    events = [
+        make_event(f"link-{i}", "IRN-USA", old + timedelta(minutes=i), title=f"Archive story {i}") for i in range(4)
+    ]
+    run_off_loop(produce(settings, "dyad-counts", [(c.key, c.to_bytes()) for c in window_counts(events)]))
+    me = new_page()
+    me.goto(f"{url}/?range=all")
+    wait_for_cell(me, "IRN-USA", timeout=30)
+    heading = me.get_by_role("heading", name="Iran – United States")
+    for attempt in range(3):  # the live table redraws every 2 s: a click that lands mid-redraw is lost, so try again
+        select_row(me, "IRN-USA")  # drill down from the busiest dyads
+        try:
+            expect(heading).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            me.screenshot(path=str(SCREENSHOTS / f"e2e-drill-down-try{attempt}.png"))
+            continue
+    expect(heading).to_be_visible(timeout=20_000)
+    link = me.url
+    assert "dyad=IRN-USA" in link and "range=all" in link and "/dyad" in link
+
+    colleague = new_page()
+    colleague.goto(link)
+    expect(colleague.get_by_role("heading", name="Iran – United States")).to_be_visible(timeout=30_000)
+    expect(colleague.get_by_role("radio", name="all", exact=True)).to_be_checked()
+    expect(colleague.get_by_text("Events in range")).to_be_visible()
+    metric = colleague.locator('[data-testid="stMetric"]', has_text="Events in range")
+    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("4")
+
+    me.go_back()  # the browser's Back: the overview, still on the 'all' range
+    expect(me.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+    assert "range=all" in me.url and "/dyad" not in me.url
+    expect(me.get_by_role("radio", name="all", exact=True)).to_be_checked()
+
+    alert = make_alert("e2e-linked", "IRN-USA", utc_now(), Severity.MEDIUM, rule="e2e:linked")
+    put_alert(settings, alert)
+    colleague.goto(f"{url}/alerts?alert={alert.id}")
+    wait_for_cell(colleague, "e2e:linked", timeout=30)
+    expect(colleague.get_by_text("Showing the linked alert on IRN-USA only")).to_be_visible()
+    assert grid_cells(colleague).count("IRN-USA") == 1  # that alert alone
+
+
+def test_refusals_are_shown_not_silent(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    put_alert(settings, make_alert("e2e-refusals", "CHN-TWN", utc_now(), Severity.LOW, rule="e2e:refusals"))
+    page = new_page()
+    page.goto(f"{url}/alerts")
+    select_alert(page, "e2e:refusals")
+    acknowledge = page.get_by_role("button", name="Acknowledge", exact=True)
+
+    acknowledge.click()  # no name
+    expect(page.get_by_text("Enter your name first")).to_be_visible(timeout=10_000)
+    page.get_by_label("Your name").fill("Bo")
+    page.get_by_label("Your name").press("Enter")
+    page.wait_for_timeout(1500)
+    if not page.get_by_text("Act on 1 selected alert").is_visible():  # the page's rerun may have reset the table
+        select_alert(page, "e2e:refusals")
+    acknowledge.click()  # no note
+    expect(page.get_by_text("Write a note")).to_be_visible(timeout=10_000)
+    page.get_by_label("Note").fill("x" * (MAX_NOTE_CHARS + 1))
+    acknowledge.click()
+    expect(page.get_by_text(f"The note is {MAX_NOTE_CHARS + 1:,} characters long")).to_be_visible(timeout=10_000)
+    page.get_by_label("Note").fill("looked again")
+    page.get_by_role("button", name="Reopen").click()  # it is open
+    refused = page.get_by_text("Not reopened: 1 of the selected alerts (CHN-TWN) are already open")
+    expect(refused).to_be_visible(timeout=10_000)
+    page.wait_for_timeout(3000)  # three reruns of the live table later, the reason is still there to read
+    expect(refused).to_be_visible()
+    assert "Bo" not in grid_cells(page)  # nothing was written
+    page.screenshot(path=str(SCREENSHOTS / "e2e-refusal.png"))
+
+
+def test_signed_in_analyst_acknowledges_under_their_identity(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.signed.url
+    put_alert(settings, make_alert("e2e-identity", "KOR-PRK", utc_now(), Severity.MEDIUM, rule="e2e:identity"))
+    page = new_page()
+    page.goto(f"{url}/alerts")  # a deep link still meets the sign-in
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
+    assert page.get_by_role("heading", name="Alerts").count() == 0
+    page.get_by_label("Name").fill(ANALYST)
+    page.get_by_label("Password", exact=True).fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Wrong name or password.")).to_be_visible(timeout=10_000)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {ANALYST}")).to_be_visible(timeout=30_000)
+    assert page.get_by_label("Your name").count() == 0  # no free-text name to type
+    select_alert(page, "e2e:identity")
+    page.get_by_label("Note").fill("confirmed with the desk")
+    page.get_by_role("button", name="Acknowledge", exact=True).click()
+    wait_for_cell(page, ANALYST, timeout=30)
+    page.get_by_role("link", name="Audit").click()
+    wait_for_cell(page, "confirmed with the desk", nth_frame=0, timeout=30)
+    assert ANALYST in grid_cells(page)
+
+
+def test_a_deleted_open_alert_stays_and_the_audit_says_so(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    alert = make_alert("e2e-forged-away", "ISR-PSE", utc_now(), Severity.CRITICAL, rule="e2e:tombstone")
+    put_alert(settings, alert)
+    page = new_page()
+    page.goto(f"{url}/alerts")
+    wait_for_cell(page, "e2e:tombstone", timeout=30)
+    run_off_loop(produce(settings, "alerts", [(alert.id, None)]))  # a tombstone, as a forger could write
+    page.get_by_role("link", name="Audit").click()
+    expect(page.get_by_role("heading", name="Audit")).to_be_visible(timeout=30_000)
+    wait_for_cell(page, alert.id, nth_frame=0, timeout=30)
+    assert "ISR-PSE" in grid_cells(page)
+    page.screenshot(path=str(SCREENSHOTS / "e2e-audit.png"))
+    page.goto(f"{url}/alerts")
+    wait_for_cell(page, "e2e:tombstone", timeout=30)  # still on the feed
+
+
+def test_dyad_page_explains_any_article_by_title_and_source(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    now = utc_now()
+    events = [
+        make_event(f"why-{i}", "JPN-KOR", now - timedelta(hours=i), title=f"Story number {i}", source=f"rss:desk{i}")
+        for i in range(8)
+    ]
+    run_off_loop(produce(settings, "events", [(e.article_id, e.to_bytes()) for e in events]))
+    run_off_loop(produce(settings, "dyad-counts", [(c.key, c.to_bytes()) for c in window_counts(events)]))
+    page = new_page()
+    page.goto(f"{url}/dyad?dyad=JPN-KOR&range=24h")
+    expect(page.get_by_role("heading", name="Japan – South Korea")).to_be_visible(timeout=30_000)
+    articles = page.locator('[data-testid="stMetric"]', has_text="Articles in range")
+    expect(articles.locator('[data-testid="stMetricValue"]')).to_have_text("8", timeout=30_000)  # all arrived
+    page.get_by_role("button", name="Refresh list").click()  # the why list is not redrawn by itself
+    why = page.get_by_label("Why was this article counted?")
+    expect(why).to_be_visible(timeout=30_000)
+    oldest = events[-1]  # the eighth newest: not among the five that used to have an explanation
+    why.click()
+    page.keyboard.type(oldest.title)  # the box filters its options as one types (the page redraws every 3 s)
+    page.keyboard.press("Enter")
+    expect(why).to_have_value(f"{oldest.title} — {oldest.source}", timeout=10_000)
+    why_text = page.get_by_test_id("stText").filter(has_text=f"• {oldest.explanation[0]}")
+    expect(why_text).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("stText").filter(has_text=f"{oldest.title}\n{oldest.source}")).to_be_visible()
+
+
+def test_new_since_your_last_look_marker(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    page = new_page()
+    open_alerts_as(page, url, "Cy")  # Cy's first look
+    expect(page.get_by_text("your first look: from now on, new alerts are marked")).to_be_visible(timeout=30_000)
+    put_alert(
+        settings, make_alert("e2e-new", "IND-PAK", utc_now() + timedelta(seconds=1), Severity.LOW, rule="e2e:new")
+    )
+    page.wait_for_timeout(1500)
+    open_alerts_as(page, url, "Cy")  # Cy comes back (a new visit, even a new browser session)
+    wait_for_cell(page, "e2e:new", timeout=30)
+    cells = grid_cells(page)
+    assert cells[cells.index("e2e:new") - 5] == "● new", cells[:40]
+    expect(page.get_by_text("1 new since your last look")).to_be_visible()
+
+
+def test_a_toast_for_a_new_alert_covers_no_control(stack: Stack, new_page: Callable[..., Page]):
+    settings, url = stack.settings, stack.open.url
+    page = new_page()
+    page.goto(f"{url}/?range=24h")  # the Overview: its range control sits top right, nearest to the toasts
+    expect(page.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)  # the page is open (its toast clock started) before the alert is raised
+    reason = "CHN-TWN is on the watch list and has military ×9 in this window, the most in a year of windows."
+    put_alert(settings, make_alert("e2e-toast", "CHN-TWN", utc_now(), Severity.HIGH, rule="e2e:toast", reason=reason))
+    toast = page.get_by_test_id("stToast").filter(has_text="HIGH alert on CHN-TWN")
+    expect(toast).to_be_visible(timeout=30_000)
+    toast_box = toast.bounding_box()
+    checked = 0
+    for control in page.locator(CONTROLS).all():
+        if control.evaluate("e => e.closest('[data-testid=stToast]') !== null"):
+            continue  # the toast's own close button
+        box = control.bounding_box()
+        assert box is None or not overlaps(toast_box, box), (control.inner_text(), box, toast_box)
+        checked += 1
+    assert checked >= 5  # the range radios at least
+    page.screenshot(path=str(SCREENSHOTS / "e2e-toast.png"))

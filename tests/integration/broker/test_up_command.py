@@ -21,11 +21,16 @@ DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 
 
 def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
-    port, dash_port = free_port(), free_port()
-    worker_port = free_port()
-    env = {**os.environ, "DYADWATCH_DATA_DIR": str(tmp_path), "DYADWATCH_WORKER_WEB_PORT": str(worker_port)}
+    """Ports from the environment (broker, dashboard) and a flag (worker); the seed page is sent and said so."""
+    port, dash_port, worker_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "DYADWATCH_DATA_DIR": str(tmp_path),
+        "DYADWATCH_BROKER_PORT": str(port),
+        "DYADWATCH_DASHBOARD_PORT": str(dash_port),
+    }
     proc = subprocess.Popen(
-        [DYADWATCH, "up", "--port", str(port), "--dashboard-port", str(dash_port), "--no-demo"],
+        [DYADWATCH, "up", "--worker-port", str(worker_port), "--no-demo"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -39,6 +44,9 @@ def test_ctrl_c_stops_everything(tmp_path: Path) -> None:
             assert line or proc.poll() is None, output
             output += line
         assert f"Kafka: 127.0.0.1:{port}" in output, output
+        assert f"Dashboard: http://127.0.0.1:{dash_port}" in output, output
+        assert f"Worker metrics: http://127.0.0.1:{worker_port}/metrics" in output, output
+        assert "Seed page:" in output and "4 stories sent, 0 already sent before" in output, output
         # The children are going: the worker's web server and the dashboard answer.
         worker_up = f"http://127.0.0.1:{worker_port}/metrics"
         dashboard_up = f"http://127.0.0.1:{dash_port}/_stcore/health"

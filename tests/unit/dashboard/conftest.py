@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -10,11 +11,12 @@ import pytest
 
 from dashboard import data_access
 from dashboard.feed import LiveFeed
+from dashboard.last_look import LastLook
 from dashboard.live_view import LiveView
 from dashboard.synthetic import fill_view, generate, make_alert, make_event
 from schemas import AckStatus, AlertAck, EventType, Severity
 from schemas.base import utc_now
-from streams.runtime.settings import Settings
+from streams.runtime.settings import Settings, get_settings
 
 PAGES = Path(__file__).resolve().parents[3] / "dashboard" / "app_pages"
 HOSTILE_TITLE = "<script>alert('x')</script> [click](javascript:alert(1)) **bold**"
@@ -57,10 +59,21 @@ def filled_view() -> LiveView:
 
 
 @pytest.fixture
-def wired(filled_view: LiveView, monkeypatch: pytest.MonkeyPatch) -> RecordingWriter:
-    """Pages see ``filled_view``; acks go to a RecordingWriter (returned)."""
+def wired(filled_view: LiveView, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> RecordingWriter:
+    """Pages see ``filled_view``; acks go to a RecordingWriter (returned); last looks to a file under tmp_path."""
     feed = LiveFeed(Settings(), filled_view)
     writer = RecordingWriter(filled_view)
+    last_look = LastLook(tmp_path / "last_look.json")
     monkeypatch.setattr(data_access, "get_feed", lambda: feed)
     monkeypatch.setattr(data_access, "get_ack_writer", lambda: writer)
+    monkeypatch.setattr(data_access, "get_last_look", lambda: last_look)
     return writer
+
+
+@pytest.fixture
+def dashboard_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Set DYADWATCH_* variables for a page run: the settings cache is cleared before and after."""
+    get_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    get_settings.cache_clear()

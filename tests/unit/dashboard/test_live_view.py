@@ -64,3 +64,45 @@ def test_invalid_records_are_skipped_not_raised():
     ok = make_event("a1", "PRK-RUS", utc_now(), EventType.SANCTION)
     assert apply_record(view, "events", b"a1", ok.to_bytes()) is True
     assert view.sizes()["events"] == 1
+
+
+def test_a_tombstone_on_an_open_alert_is_ignored_and_audited():
+    view, now = LiveView(), utc_now()
+    view.apply_alert("forged-away", make_alert("forged-away", "PRK-RUS", now, Severity.CRITICAL))
+    view.apply_alert("done", make_alert("done", "CHN-USA", now, Severity.HIGH))
+    view.apply_ack("done", AlertAck(alert_id="done", analyst="ana", status=AckStatus.RESOLVED, note="handled"))
+    assert apply_record(view, "alerts", b"forged-away", None) and apply_record(view, "alerts", b"done", None)
+    assert [r.alert.id for r in view.alerts()] == ["forged-away"]  # the open one stays, the resolved one goes
+    assert view.open_by_severity()["critical"] == 1
+    assert [t.alert.id for t in view.ignored_tombstones()] == ["forged-away"]
+    assert [(a.analyst, a.status) for a in view.ack_log()] == [("ana", AckStatus.RESOLVED)]
+
+
+def test_last_look_per_analyst_survives_a_restart(tmp_path):
+    from dashboard.last_look import LastLook
+
+    now = utc_now()
+    look = LastLook(tmp_path / "looks.json")
+    assert look.swap("ana", now - timedelta(hours=1)) is None
+    assert look.swap("bo", now) is None
+    again = LastLook(tmp_path / "looks.json")
+    assert again.swap("ana", now) == now - timedelta(hours=1)
+    assert again.swap("ana", now) == now
+
+
+def test_refused_actions_say_why():
+    from dashboard.ack_writer import refusal
+    from dashboard.live_view import AlertRow
+    from schemas.base import MAX_NOTE_CHARS
+
+    now = utc_now()
+    open_row = AlertRow(make_alert("a", "PRK-RUS", now), AckStatus.OPEN, None, 1)
+    acked = AlertAck(alert_id="b", analyst="ana", status=AckStatus.ACKNOWLEDGED, note="seen")
+    acked_row = AlertRow(make_alert("b", "CHN-USA", now), AckStatus.ACKNOWLEDGED, acked, 2)
+    assert "Enter your name" in refusal([open_row], AckStatus.ACKNOWLEDGED, "", "checked")
+    assert "Write a note" in refusal([open_row], AckStatus.ACKNOWLEDGED, "ana", "   ")
+    assert "4,001 characters" in refusal([open_row], AckStatus.ACKNOWLEDGED, "ana", "x" * (MAX_NOTE_CHARS + 1))
+    assert refusal([open_row], AckStatus.ACKNOWLEDGED, "ana", "checked") is None
+    reason = refusal([open_row, acked_row], AckStatus.OPEN, "ana", "again")
+    assert reason.startswith("Not reopened: 1 of the selected alerts (PRK-RUS) are already open")
+    assert refusal([acked_row], AckStatus.OPEN, "ana", "again") is None

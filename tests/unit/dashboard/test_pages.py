@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.components import status_bar as status_bar_module
 from dashboard.live_view import LiveView
 from dashboard.synthetic import make_alert
-from schemas import Severity
+from schemas import AckStatus, Severity
 from schemas.base import utc_now
 
 from .conftest import HOSTILE_TITLE, PAGES
@@ -40,14 +40,14 @@ def test_overview_shows_key_figures_top_dyads_matrix_and_map(wired, filled_view)
 def test_overview_time_range_changes_the_figures(wired):
     at = run_page("overview")
     day_total = at.dataframe[0].value["events"].sum()
-    at.button_group[0].set_value("1 h").run()
+    at.button_group[0].set_value("1h").run()
     assert at.dataframe[0].value["events"].sum() < day_total
 
 
 def test_dyad_page_shows_breakdown_alerts_and_safe_articles(wired):
     at = run_page("dyad")
     assert at.selectbox[0].value == "PRK-RUS"
-    assert {m.label for m in at.metric} >= {"Events in range", "Mean intensity", "Open alerts"}
+    assert {m.label for m in at.metric} >= {"Events in range", "Mean intensity (−10 … +10)", "Open alerts"}
     frames = [d.value for d in at.dataframe]
     articles = next(f for f in frames if "title" in f.columns)
     hostile = articles[articles["title"] == HOSTILE_TITLE].iloc[0]
@@ -112,24 +112,91 @@ def test_banner_when_the_broker_is_unreachable(disconnected):
     assert "\\[x\\]\\(y\\)" in at.error[0].value  # error text is escaped, never a link
 
 
-def test_toast_only_for_new_high_severity_alerts(wired, filled_view):
-    texts, mark = status_bar_module.new_alert_toasts(filled_view, None)
-    assert texts == [] and mark == filled_view.alert_seq
-    now = utc_now()
-    filled_view.apply_alert("n-low", make_alert("n-low", "CHN-USA", now, Severity.LOW))
-    filled_view.apply_alert("n-high", make_alert("n-high", "CHN-USA", now, Severity.HIGH, reason="**bold** claim"))
-    filled_view.apply_alert("n-stale", make_alert("n-stale", "CHN-USA", now - timedelta(days=2), Severity.CRITICAL))
-    texts, _ = status_bar_module.new_alert_toasts(filled_view, mark)
-    assert len(texts) == 1 and texts[0].startswith("HIGH alert on CHN-USA") and "\\*\\*bold\\*\\*" in texts[0]
+def test_toast_only_for_alerts_raised_after_the_page_opened(wired, filled_view):
+    opened = utc_now()
+    text, state = status_bar_module.new_alert_toasts(filled_view, None, opened)
+    assert text is None and state.seen == filled_view.alert_seq
+    filled_view.apply_alert("n-low", make_alert("n-low", "CHN-USA", opened, Severity.LOW))
+    filled_view.apply_alert("n-high", make_alert("n-high", "CHN-USA", opened, Severity.HIGH, reason="**bold** claim"))
+    # Arrives now, but was raised before the page opened (a replay, a late consumer): no toast.
+    filled_view.apply_alert(
+        "n-before", make_alert("n-before", "CHN-USA", opened - timedelta(minutes=1), Severity.CRITICAL)
+    )
+    text, state = status_bar_module.new_alert_toasts(filled_view, state, opened + timedelta(seconds=1))
+    assert text.startswith("HIGH alert on CHN-USA") and "\\*\\*bold\\*\\*" in text and "more" not in text
 
 
-def test_a_burst_of_alerts_gets_one_toast_and_a_summary(wired, filled_view):
-    _, mark = status_bar_module.new_alert_toasts(filled_view, None)
-    now = utc_now()
+def test_historical_alerts_are_never_toasted(wired, filled_view):
+    opened = utc_now()
+    _, state = status_bar_module.new_alert_toasts(filled_view, None, opened)
+    old = make_alert("hist", "CHN-USA", opened, Severity.CRITICAL)
+    object.__setattr__(old, "historical", True)
+    filled_view.apply_alert("hist", old)
+    text, _ = status_bar_module.new_alert_toasts(filled_view, state, opened + timedelta(seconds=1))
+    assert text is None
+
+
+def test_toasts_are_rate_limited_and_a_burst_is_one_toast(wired, filled_view):
+    opened = utc_now()
+    _, state = status_bar_module.new_alert_toasts(filled_view, None, opened)
     for i in range(6):
-        filled_view.apply_alert(f"b{i}", make_alert(f"b{i}", "CHN-USA", now, Severity.HIGH))
-    filled_view.apply_alert("b-crit", make_alert("b-crit", "PRK-RUS", now, Severity.CRITICAL))
-    texts, _ = status_bar_module.new_alert_toasts(filled_view, mark)
-    assert len(texts) == 2
-    assert texts[0].startswith("CRITICAL alert on PRK-RUS")
-    assert texts[1] == "…and 6 more high-severity alerts: see the Alerts page."
+        filled_view.apply_alert(f"b{i}", make_alert(f"b{i}", "CHN-USA", opened, Severity.HIGH))
+    filled_view.apply_alert("b-crit", make_alert("b-crit", "PRK-RUS", opened, Severity.CRITICAL))
+    t0 = opened + timedelta(seconds=1)
+    text, state = status_bar_module.new_alert_toasts(filled_view, state, t0)
+    assert text.startswith("CRITICAL alert on PRK-RUS") and text.endswith(
+        "…and 6 more high-severity alerts: see Alerts."
+    )
+    filled_view.apply_alert("c1", make_alert("c1", "IRN-ISR", opened, Severity.HIGH))
+    soon = t0 + status_bar_module.TOAST_INTERVAL - timedelta(seconds=1)
+    assert status_bar_module.new_alert_toasts(filled_view, state, soon)[0] is None  # too soon: it waits
+    text, _ = status_bar_module.new_alert_toasts(filled_view, state, t0 + status_bar_module.TOAST_INTERVAL)
+    assert text.startswith("HIGH alert on IRN-ISR")
+
+
+def test_dyad_page_explains_any_article_labelled_by_title_and_source(wired, filled_view):
+    at = run_page("dyad")
+    why = at.selectbox(key="dyad.why")
+    events = filled_view.events_for_dyad("PRK-RUS")
+    assert len(why.options) == len(events) > 5  # every article in the table, not only the five newest
+    old = events[-1]  # the oldest one in the table
+    assert f"{old.title} — {old.source}" in why.options
+    why.set_value(old.article_id).run()
+    assert not at.exception
+    shown = " ".join(t.value for t in at.text)
+    assert old.title in shown and all(line in shown for line in old.explanation)
+
+
+def test_a_link_to_an_alert_opens_that_alert(wired):
+    at = AppTest.from_file(str(PAGES / "alerts.py"), default_timeout=60)
+    at.query_params["alert"] = "alert-prk-rus"
+    at.run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["id"]) == ["alert-prk-rus"]
+    at.button(key="alerts.unlink").click().run()
+    assert len(at.dataframe[0].value) > 1
+
+
+def test_new_since_last_look_marks_alerts_per_analyst(wired, filled_view):
+    at = run_page("alerts")
+    assert "new" not in at.dataframe[0].value.columns or not at.dataframe[0].value["new"].any()
+    at.text_input(key="alerts.analyst").input("ana").run()  # first look: nothing is new yet
+    assert set(at.dataframe[0].value["new"]) == {""}
+    filled_view.apply_alert("fresh", make_alert("fresh", "CHN-USA", utc_now() + timedelta(seconds=1), Severity.LOW))
+    again = run_page("alerts")  # a later visit by the same analyst
+    again.text_input(key="alerts.analyst").input("ana").run()
+    frame = again.dataframe[0].value
+    assert frame.loc[frame["id"] == "fresh", "new"].item() == "● new"
+    assert set(frame.loc[frame["id"] != "fresh", "new"]) == {""}
+    assert any("1 new since your last look" in m.value for m in again.markdown)
+
+
+def test_audit_page_lists_ignored_tombstones_and_status_changes(wired, filled_view):
+    from dashboard.feed import apply_record
+
+    apply_record(filled_view, "alerts", b"alert-prk-rus", None)
+    wired.write(["alert-prk-rus"], "ana", AckStatus.ACKNOWLEDGED, "checked")
+    at = run_page("audit")
+    ignored, changes = (d.value for d in at.dataframe)
+    assert list(ignored["alert id"]) == ["alert-prk-rus"] and list(ignored["dyad"]) == ["PRK-RUS"]
+    assert changes.iloc[0]["analyst"] == "ana" and changes.iloc[0]["status"] == "acknowledged"
