@@ -215,7 +215,11 @@ def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("4")
 
     me.go_back()  # the browser's Back: the overview, still on the 'all' range
-    expect(me.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+    try:
+        expect(me.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+    except AssertionError:
+        me.screenshot(path=str(SCREENSHOTS / "e2e-after-back-failure.png"))  # for diagnosis
+        raise
     assert "range=all" in me.url and "/dyad" not in me.url
     expect(me.get_by_role("radio", name="all", exact=True)).to_be_checked()
 
