@@ -81,7 +81,7 @@ def run(limit: int | None = None) -> dict[str, Any]:
         "articles": len(rows),
         "classifier_articles_per_s": round(len(rows) / ours),
         "geotext_articles_per_s": round(len(rows) / theirs),
-        "classify_model_articles_per_s": round(len(rows) / full),
+        "worker_classify_articles_per_s": round(len(rows) / full),
         "analyse_vs_geotext": round(theirs / ours, 2),
         "classify_vs_geotext": round(theirs / full, 2),
         "classifier_rss_mb": round(rss_mb, 1),

@@ -41,7 +41,11 @@ RESULTS = {
         "untrimmed_rss_samples": [[500_000, 200.0], [1_000_000, 250.0]],
         "untrimmed_rss_mb_at_end": 250.0,
     },
-    "classifier": {"classifier_articles_per_s": 3000.0, "geotext_articles_per_s": 1000.0},
+    "classifier": {
+        "classifier_articles_per_s": 3000.0,
+        "geotext_articles_per_s": 1000.0,
+        "worker_classify_articles_per_s": 2500.0,
+    },
 }
 
 
@@ -72,6 +76,9 @@ def test_write_report_produces_markdown_json_and_chart(tmp_path):
     assert "pipeline ≥ 5,000 articles/s: **missed**" in md
     assert "pipeline ≥ 0.50 × the raw passthrough: **met**" in md
     assert "worker RSS < 400 MB at 1,000,000 articles: **met**" in md
+    assert "explanations included, ≥ 10,000 articles/s on one core (reuters_dev): **missed** (2,500.00)" in md
+    assert "| 2,500.0/s | geotext 0.4.0: 1,000.0/s | 2.50 | ≥ 10,000/s |" in md
+    assert flat["worker_classify_articles_per_s"] == 2500.0
     assert "| +10.0 MB | without heap trimming: +50.0 MB (ends at 250.0 MB) | 0.76 of its end RSS |" in md
     assert (tmp_path / "benchmarks.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
