@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
+from pydantic import ValidationError
 
 from streams.cli import (
     classify_cmd,
@@ -15,6 +18,7 @@ from streams.cli import (
     up_cmd,
     worker_cmd,
 )
+from streams.runtime.settings import Settings, describe_invalid
 
 app = typer.Typer(
     name="dyadwatch",
@@ -36,7 +40,13 @@ app.command("notify")(notify_cmd.notify)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:  # a bug's validation error, not the user's configuration
+            raise
+        print(describe_invalid(exc), file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

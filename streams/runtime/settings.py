@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -209,6 +209,17 @@ class Settings(BaseSettings):
         if self.min_insync_replicas is None:
             return {}
         return {"min.insync.replicas": str(self.min_insync_replicas)}
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """A refused configuration in the variables' own names, one line each, for people rather than tracebacks."""
+    prefix = Settings.model_config.get("env_prefix", "")
+    lines = ["dyadwatch: invalid configuration"]
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {prefix}{field.upper()}: {message}" if field else f"  {message}")
+    return "\n".join(lines)
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from streams.runtime.settings import Settings
+from streams.runtime.settings import Settings, describe_invalid
 
 
 def test_environment_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -48,7 +49,23 @@ def test_oauthbearer_is_refused_at_start_with_the_reason(monkeypatch: pytest.Mon
     result = subprocess.run(
         [str(Path(sys.executable).parent / "dyadwatch"), "topics", "list"], capture_output=True, text=True, timeout=60
     )
-    assert result.returncode != 0 and "OAUTHBEARER is not supported" in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert "DYADWATCH_SASL_MECHANISM: SASL OAUTHBEARER is not supported" in result.stderr
+    assert "Traceback" not in result.stderr  # the reason, not a stack dump
+
+
+def test_every_invalid_variable_is_named_in_one_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DYADWATCH_WINDOW_MINUTES", "an hour")
+    monkeypatch.setenv("DYADWATCH_REPLICATION_FACTOR", "1")
+    monkeypatch.setenv("DYADWATCH_MIN_INSYNC_REPLICAS", "2")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dyadwatch"), "topics", "list"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "DYADWATCH_WINDOW_MINUTES: Input should be a valid integer" in result.stderr
+    with pytest.raises(ValidationError) as refused:  # the cross-field check speaks once the fields parse
+        Settings(window_minutes=60)
+    assert "min_insync_replicas=2 exceeds replication_factor=1" in describe_invalid(refused.value)
 
 
 def test_replication_settings_reach_topics_and_faust(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
