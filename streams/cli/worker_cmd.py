@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from aiokafka.errors import KafkaError
 
 from streams.cli.options import BootstrapOption, settings_for
 from streams.runtime.settings import Settings
@@ -72,32 +73,33 @@ def wait_for_broker(settings: Settings) -> None:
                 f"cannot reach Kafka at {settings.bootstrap_servers}; retrying in {RETRY_S:.0f}s",
                 extra={"bootstrap": settings.bootstrap_servers, "error": str(exc)},
             )
-            time.sleep(RETRY_S)
+        except KafkaError as exc:  # typically: topics missing and this principal may not create them
+            log.error(
+                f"the registry topics are not ready: {exc}. Create them with `dyadwatch topics create` as a principal "
+                f"allowed to; retrying in {RETRY_S:.0f}s",
+                extra={"prefix": settings.topic_prefix, "error": repr(exc)},
+            )
+        time.sleep(RETRY_S)
 
 
 async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
-    """Create the tables' compacted changelog topics, co-partitioned with the registry topics."""
+    """Create the tables' compacted changelog topics, co-partitioned with the registry topics; a refusal raises."""
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
     from schemas.topics import TOPICS
+    from streams.kafka.admin import create_topic
 
     admin = AIOKafkaAdminClient(**settings.kafka_client_options(), client_id="dyadwatch-worker-admin")
     await admin.start()
     try:
-        missing = [name for name in names if name not in set(await admin.list_topics())]
-        if missing:
-            partitions = TOPICS["dyad-events"].partitions
-            await admin.create_topics(
-                [
-                    NewTopic(
-                        name,
-                        partitions,
-                        settings.replication_factor,
-                        topic_configs={"cleanup.policy": "compact", **settings.topic_configs()},
-                    )
-                    for name in missing
-                ]
-            )
+        existing = set(await admin.list_topics())
+        configs = {"cleanup.policy": "compact", **settings.topic_configs()}
+        for name in names:
+            if name not in existing:
+                partitions = TOPICS["dyad-events"].partitions
+                await create_topic(
+                    admin, NewTopic(name, partitions, settings.replication_factor, topic_configs=configs)
+                )
     finally:
         await admin.close()
 
@@ -112,7 +114,11 @@ def _run(settings: Settings, rule_set, log_level: str) -> None:
     app = create_app(settings, rule_set)
     # Created before Faust starts, so they are in the consumer's first metadata (else a table's first write
     # can find "0 partitions" for its changelog and crash the agent).
-    asyncio.run(ensure_changelogs(settings, sorted(app.tables.changelog_topics)))
+    try:
+        asyncio.run(ensure_changelogs(settings, sorted(app.tables.changelog_topics)))
+    except KafkaError as exc:
+        log.error(f"cannot create the worker's changelog topics: {exc}", extra={"error": repr(exc)})
+        raise typer.Exit(2) from None
     log.info(
         "worker starting",
         extra={

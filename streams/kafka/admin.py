@@ -49,7 +49,7 @@ async def ensure_topics(
         for spec in TOPICS.values():
             name = spec.name(settings.topic_prefix)
             wanted = desired_configs(spec, settings)
-            if name not in existing and await _create(
+            if name not in existing and await create_topic(
                 admin, NewTopic(name, spec.partitions, replicas, topic_configs=wanted)
             ):
                 outcomes.append(TopicOutcome(name, "created"))
@@ -60,7 +60,7 @@ async def ensure_topics(
         await admin.close()
 
 
-async def _create(admin: AIOKafkaAdminClient, topic: NewTopic) -> bool:
+async def create_topic(admin: AIOKafkaAdminClient, topic: NewTopic) -> bool:
     """Create ``topic``: True if created, False if it exists already (made concurrently by another process).
 
     aiokafka returns the broker's per-topic errors instead of raising them: a refusal (replication factor above the

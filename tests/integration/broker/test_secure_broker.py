@@ -37,6 +37,7 @@ from streams.kafka.broker.embedded import free_port
 from streams.kafka.clients import make_consumer, make_producer
 from streams.runtime.settings import PROJECT_ROOT, Settings
 from tests.unit.schemas.test_models import sample_models
+from tests.waiting import wait_until
 
 DYADWATCH = str(Path(sys.executable).parent / "dyadwatch")
 PREFIX = "sec"
@@ -250,6 +251,59 @@ def test_real_worker_and_ingest_run_as_their_roles(secure: SecureBroker, tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_worker_waits_with_the_reason_while_a_topic_it_may_not_create_is_missing(
+    secure: SecureBroker, tmp_path: Path
+) -> None:
+    """A registry topic deleted: the worker's principal may not create it, so the worker says why and waits (no
+    traceback, no exit); once an admin creates it, the worker starts."""
+    admin = secure.as_role("admin")
+    missing = admin.topic("alert-acks")
+
+    async def topics() -> set[str]:
+        client = AIOKafkaAdminClient(**admin.kafka_client_options())
+        await client.start()
+        try:
+            return set(await client.list_topics())
+        finally:
+            await client.close()
+
+    async def delete() -> None:
+        client = AIOKafkaAdminClient(**admin.kafka_client_options())
+        await client.start()
+        try:
+            await client.delete_topics([missing])
+        finally:
+            await client.close()
+
+    asyncio.run(delete())
+    assert wait_until(lambda: missing not in asyncio.run(topics()), timeout=60)
+    log = tmp_path / "worker.log"
+    env = {
+        **secure.credentials.environment("worker"),
+        "DYADWATCH_TOPIC_PREFIX": PREFIX,
+        "DYADWATCH_DATA_DIR": str(tmp_path),
+    }
+    proc = subprocess.Popen(
+        [DYADWATCH, "worker", "--web-port", str(free_port())],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "wb"),  # noqa: SIM115 - handed to the child
+    )
+    try:
+        said = wait_until(lambda: "the registry topics are not ready" in log.read_text(), timeout=90)
+        assert said and proc.poll() is None, log.read_text()[-3000:]
+        assert "TopicAuthorizationFailed" in log.read_text() and "Traceback" not in log.read_text()
+        assert wait_until(
+            lambda: {o.status for o in asyncio.run(ensure_topics(admin))} <= {"created", "exists"}, timeout=60
+        )
+        assert wait_until(lambda: "worker starting" in log.read_text(), timeout=90), log.read_text()[-3000:]
+        assert proc.poll() is None and "Traceback" not in log.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        asyncio.run(ensure_topics(admin))  # whatever happened, the other tests find every topic
 
 
 def test_a_plaintext_folder_is_not_secured_in_place(tmp_path: Path) -> None:
