@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from schemas.alert import Alert, Severity
+from streams.kafka.admin import ensure_topics
 from streams.notify.routes import EmailDestination, Route, Routes, WebhookDestination, load_routes_file
 from streams.notify.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 from streams.runtime.settings import Settings
@@ -205,3 +208,39 @@ async def test_starttls_and_login(settings: Settings, tmp_path: Path, monkeypatc
         assert letter.error.startswith("bad: not delivered after 1 tries; last: login refused: 535")
     finally:
         inbox.stop()
+
+
+async def test_a_recreated_alerts_topic_is_a_new_log_so_its_alerts_are_sent_again(
+    settings: Settings, receiver: WebhookReceiver
+) -> None:
+    """The delivery log is per topic incarnation (its topic id): an alerts topic deleted and created again (a reset
+    test system, a new environment under the same name) is read as new, even where its alert ids were settled."""
+    routes = Routes(destinations={"hook": WebhookDestination(url=receiver.url())}, routes=[Route(to=["hook"])])
+    alert = make_alert()
+    async with notifier_running(settings, routes) as notifier:
+        await kafka_io.produce(settings, "alerts", [_record(alert)])
+        assert await eventually(lambda: notifier.counts["committed"] == 1)
+    assert receiver.accepted_ids() == Counter({alert.id: 1})
+
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    await admin.start()
+    try:
+        await admin.delete_topics([settings.topic("alerts")])
+        assert await eventually(lambda: _recreated(settings), timeout=60), "the alerts topic was created again"
+    finally:
+        await admin.close()
+    async with notifier_running(settings, routes) as notifier:
+        await kafka_io.produce(settings, "alerts", [_record(alert)])
+        assert await eventually(lambda: notifier.counts["committed"] == 1)
+    # Sent again under the same Idempotency-Key (the alert's id): a receiver that honours it may still drop it.
+    assert [r.alert_id for r in receiver.to("/hook")] == [alert.id, alert.id]
+    assert len(list((settings.data_dir / "notify").glob("*.sqlite*"))) >= 2, "one log per incarnation"
+
+
+async def _recreated(settings: Settings) -> bool:
+    """Create the registry topics that are missing; True once the alerts topic is there again."""
+    try:
+        outcomes = await ensure_topics(settings)
+    except KafkaError:  # still being deleted
+        return False
+    return any(o.name == settings.topic("alerts") and o.status == "created" for o in outcomes)
