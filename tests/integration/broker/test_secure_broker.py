@@ -28,6 +28,10 @@ from aiokafka.errors import (
 )
 from pydantic import SecretStr
 
+from dashboard.ack_writer import AckWriter
+from dashboard.feed import LiveFeed
+from schemas.alert import Severity
+from schemas.alert_ack import AckStatus
 from schemas.topics import TOPICS
 from streams.kafka.admin import ensure_topics
 from streams.kafka.broker import BrokerError, EmbeddedBroker
@@ -36,6 +40,7 @@ from streams.kafka.broker.credentials import BrokerCredentials
 from streams.kafka.broker.embedded import free_port
 from streams.kafka.clients import make_consumer, make_producer
 from streams.runtime.settings import PROJECT_ROOT, Settings
+from tests.unit.notify.alerts import make_alert
 from tests.unit.schemas.test_models import sample_models
 from tests.waiting import wait_until
 
@@ -88,11 +93,13 @@ def alert_bytes() -> bytes:
     return alert.to_bytes()
 
 
-async def produce(settings: Settings, suffix: str, value: bytes | None, **overrides: Any) -> None:
+async def produce(
+    settings: Settings, suffix: str, value: bytes | None, *, key: bytes = b"forged", **overrides: Any
+) -> None:
     producer = make_producer(settings, request_timeout_ms=10_000, **overrides)
     try:
         await producer.start()
-        await asyncio.wait_for(producer.send_and_wait(settings.topic(suffix), value, key=b"forged"), SEND_TIMEOUT_S)
+        await asyncio.wait_for(producer.send_and_wait(settings.topic(suffix), value, key=key), SEND_TIMEOUT_S)
     finally:
         await producer.stop()
 
@@ -251,6 +258,24 @@ def test_real_worker_and_ingest_run_as_their_roles(secure: SecureBroker, tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_dashboard_follows_the_topics_and_acknowledges_as_its_principal(secure: SecureBroker) -> None:
+    """The dashboard's own feed and ack writer, with the dashboard role's credentials: the alert raised by the worker
+    shows up, and an analyst's acknowledgement is written and read back as the alert's status."""
+    alert = make_alert("watch:KOR-PRK", "KOR-PRK", Severity.HIGH)
+    asyncio.run(produce(secure.as_role("worker"), "alerts", alert.to_bytes(), key=alert.id.encode()))
+    feed = LiveFeed(secure.as_role("dashboard")).start()
+    writer = AckWriter(feed)
+    try:
+        assert wait_until(lambda: feed.view.alert(alert.id) is not None, timeout=60), feed.view.health
+        assert feed.view.health.connected
+        writer.write([alert.id], "Bo", AckStatus.ACKNOWLEDGED, "seen on the secure floor")
+        row = wait_until(lambda: (r := feed.view.alert(alert.id)) and r.status == AckStatus.ACKNOWLEDGED and r)
+        assert row and row.ack is not None and row.ack.analyst == "Bo", row
+    finally:
+        writer.close()
+        feed.stop()
 
 
 def test_worker_waits_with_the_reason_while_a_topic_it_may_not_create_is_missing(
