@@ -15,6 +15,7 @@ from streams.classifier.attribution import reporter_clause_start
 from streams.classifier.dyads import DyadEvidence, build_dyads
 from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
+    LEXICON_PREFIX,
     QUAD_OF,
     RANK_PENALTY,
     CueHit,
@@ -22,6 +23,7 @@ from streams.classifier.event_types import (
     cue_patterns,
     cue_range,
     find_cues,
+    lexicon_windows,
     load_cues,
     title_regions,
 )
@@ -47,11 +49,15 @@ class Classifier:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or get_gazetteer()
         self.cues = load_cues()
-        # One scanner finds the event cues in the key sentences and the topics in the opening of the story; its
+        hand = {name: cue for name, cue in self.cues.cues.items() if not name.startswith(LEXICON_PREFIX)}
+        lexicon = [cue for name, cue in self.cues.cues.items() if name.startswith(LEXICON_PREFIX)]
+        # One scanner finds the hand cues in the key sentences and the topics in the opening of the story; its
         # prefixes are searched in the same automaton pass as the gazetteer's keys.
-        self.scanner = KeywordScanner(
-            cue_patterns(self.cues.cues) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES}
-        )
+        self.scanner = KeywordScanner(cue_patterns(hand) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES})
+        # The CAMEO lexicon only fills gaps, and only early in the headline or the lead sentence: it is searched
+        # there, and only when no hand cue counts (most of an article's cue-like words are lexicon verbs).
+        self.lexicon_scanner = KeywordScanner([(cue.name, cue.pattern) for cue in lexicon])
+        self._lexicon_weight = max((cue.weight for cue in lexicon), default=0.0)
         self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
         # What each cue sets on a result: its type, quad class and intensity.
@@ -204,7 +210,13 @@ class Classifier:
         notes: list[str],
     ) -> CueHit | None:
         """The best-scored cue near the actors sets the event type, quad class and intensity; none leaves NONE."""
-        hit = choose(find_cues(prep.lower, regions, self.cues, cue_hits))
+        lower = prep.lower
+        hit = choose(find_cues(lower, regions, self.cues, cue_hits))
+        if hit is None and regions:
+            windows = lexicon_windows(regions, self._lexicon_weight)
+            lexicon_hits = self.lexicon_scanner.scan_starts(lower, windows, cue_range(regions)[1])
+            if lexicon_hits:
+                hit = choose(find_cues(lower, regions, self.cues, cue_hits + lexicon_hits))
         if hit is None:
             notes.append("no event cue near the actors: event NONE")
             return None

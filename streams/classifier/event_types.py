@@ -192,6 +192,23 @@ def find_cues(
     return hits
 
 
+def lexicon_windows(regions: list[tuple[int, int, float]], weight: float) -> list[tuple[int, int]]:
+    """Where a cue of ``weight`` can still reach :data:`MIN_SCORE`: the first
+    ``(weight + bonus - MIN_SCORE) / POSITION_PENALTY`` characters of each region (a lexicon cue only counts early in
+    the headline or the lead sentence), merged, in text order. A little wider than exact; :func:`choose` decides."""
+    windows: list[tuple[int, int]] = []
+    for start, end, bonus in regions:
+        reach = (weight + bonus - MIN_SCORE) / POSITION_PENALTY
+        if reach < 0:
+            continue
+        hi = min(end, start + int(reach) + 2)
+        if windows and windows[-1][1] >= start:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        elif hi > start:
+            windows.append((start, hi))
+    return windows
+
+
 def choose(hits: list[CueHit]) -> CueHit | None:
     """Highest score wins; ties go to the earliest hit. A lexicon cue counts only where no hand cue reaches
     :data:`MIN_SCORE`: the hand cues are the more precise, the lexicon fills their gaps."""

@@ -170,6 +170,7 @@ class KeywordScanner:
         # ("trade" in "free-trade") is a hit of its own, as every regex would find it.
         self.prefixes = list(anchored)
         self._anchored = [tuple(items) for items in anchored.values()]
+        self._longest = max(map(len, self.prefixes), default=0)
         self._automaton = build_automaton(self.prefixes) if anchored else None
         self._residual = re.compile(r"\b(?:" + "|".join(residual) + ")") if residual else None
         self.residual_count = len(residual)
@@ -182,6 +183,27 @@ class KeywordScanner:
         """Every zone's patterns in ``lower[start:end]``, grouped by zone."""
         end = len(lower) if end is None else end
         return [hit for hits in self.scan_zones(lower, [(start, end)] * self.zone_count) for hit in hits]
+
+    def scan_starts(self, lower: str, windows: list[tuple[int, int]], end: int) -> list[Hit]:
+        """The hits whose prefix starts inside one of ``windows`` (disjoint, in text order), each regex matched up to
+        ``end`` as in a zone ending there: where only an early hit can count, the rest of the text is not read."""
+        out: list[Hit] = []
+        if self._automaton is None:
+            return out
+        anchored = self._anchored
+        for lo, hi in windows:
+            stop = min(end, hi + self._longest)
+            if stop <= lo:
+                continue
+            for idx, pos, _ in self._automaton.find_matches_as_indexes(lower[lo:stop], overlapping=True):
+                pos += lo
+                if pos >= hi or (pos and lower[pos - 1].isalnum()):
+                    continue
+                for name, compiled, _ in anchored[idx]:
+                    m = compiled.match(lower, pos, end)
+                    if m is not None:
+                        out.append((name, m))
+        return out
 
     def scan_zones(self, lower: str, zones: list[tuple[int, int]], found: list[Match] | None = None) -> list[list[Hit]]:
         """Hits per zone: zone ``z``'s patterns matched in ``lower[zones[z][0]:zones[z][1]]``.

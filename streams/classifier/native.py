@@ -24,12 +24,13 @@ DATA_DIR = PACKAGE_DIR / "data"  # a compiled module's own __file__ points into 
 BUILD_DIR = PACKAGE_DIR.parents[1] / "build" / "classifier-native"
 STAMP = "SOURCES.sha256"
 GROUP = "dyadwatch_classifier"  # mypyc's shared library is <GROUP>__mypyc, a top-level module
-# Everything on the analyse path. Not here: this loader, and event_payload (the pydantic model is built by pydantic).
+# Everything on the worker's classify path, except this loader.
 COMPILED_MODULES = (
     "actors",
     "attribution",
     "core",
     "dyads",
+    "event_payload",
     "event_types",
     "gazetteer",
     "intensity",
