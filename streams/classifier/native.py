@@ -54,8 +54,8 @@ status = NativeStatus(False, "not activated")
 
 
 def files_digest(paths: Iterable[Path]) -> str:
-    """What a build must have been made from: its source files and the interpreter that loads it. The mypyc build
-    and the Rust core (:mod:`rust_core`) are stamped with it."""
+    """What a build must have been made from: its source files and the interpreter that loads it (the mypyc build's
+    stamp)."""
     h = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}\n".encode())
     for path in paths:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
