@@ -16,11 +16,9 @@ from streams.classifier.event_types import (
     QUAD_OF,
     RANK_PENALTY,
     CueHit,
-    choose,
     cue_patterns,
     cue_range,
-    find_cues,
-    lexicon_windows,
+    governing_cue,
     load_cues,
     title_regions,
 )
@@ -54,7 +52,7 @@ class Classifier:
         # The CAMEO lexicon only fills gaps, and only early in the headline or the lead sentence: it is searched
         # there, and only when no hand cue counts (most of an article's cue-like words are lexicon verbs).
         self.lexicon_scanner = KeywordScanner([(cue.name, cue.pattern) for cue in lexicon])
-        self._lexicon_weight = max((cue.weight for cue in lexicon), default=0.0)
+        self.lexicon_weight = max((cue.weight for cue in lexicon), default=0.0)
         self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
         # What each cue sets on a result: its type, quad class and intensity.
@@ -143,13 +141,7 @@ class Classifier:
         notes: list[str],
     ) -> CueHit | None:
         """The best-scored cue near the actors sets the event type, quad class and intensity; none leaves NONE."""
-        lower = prep.lower
-        hit = choose(find_cues(lower, regions, self.cues, cue_hits))
-        if hit is None and regions:
-            windows = lexicon_windows(regions, self._lexicon_weight)
-            lexicon_hits = self.lexicon_scanner.scan_starts(lower, windows, cue_range(regions)[1])
-            if lexicon_hits:
-                hit = choose(find_cues(lower, regions, self.cues, cue_hits + lexicon_hits))
+        hit = governing_cue(prep.lower, regions, self.cues, cue_hits, self.lexicon_scanner, self.lexicon_weight)
         if hit is None:
             notes.append("no event cue near the actors: event NONE")
             return None
