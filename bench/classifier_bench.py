@@ -2,11 +2,11 @@
 
 Run: ``python -m bench.classifier_bench [--limit N]``. Importable: ``run(limit) -> dict``.
 Both systems see ``title + "\\n\\n" + text``; each is timed with process CPU time (robust to a busy machine) over
-the same rows, alternating in blocks so that background load hits all alike: ``Classifier.analyse`` (the fast path),
-``Classifier.classify`` (the pydantic event the stream pipeline publishes) and geotext. On a shared machine the
-absolute rates move by ±10% from run to run; the ratios to geotext move far less. Child processes then time
-``analyse`` on the same rows without the Rust core (the mypyc build alone) and as plain Python, so what each fast path
-adds is measured too.
+the same rows, alternating in blocks so that background load hits all alike: ``Classifier.classify`` (the worker's
+exact call: the ``dyadwatch.events`` payload, explanations included), ``Classifier.analyse(explain=False)`` (the same
+rules without the explanation's strings or the payload: eval and ``classify --jsonl``) and geotext. On a shared
+machine the absolute rates move by ±10% from run to run; the ratios to geotext move far less. A child process then
+times ``classify`` on the same rows as plain Python, so what the mypyc build adds is measured too.
 """
 
 from __future__ import annotations
@@ -45,14 +45,11 @@ def run(limit: int | None = None) -> dict[str, Any]:
     proc = psutil.Process()
     gc.collect()
     rss0 = proc.memory_info().rss
-    from streams.classifier import Classifier, native, rust_core
+    from streams.classifier import Classifier, native
 
     t_load = time.perf_counter()
     classifier = Classifier()
     load_s = time.perf_counter() - t_load
-    t_load = time.perf_counter()
-    rust_loaded = classifier.rust_core  # loaded on first use; timed on its own
-    rust_load_s = time.perf_counter() - t_load
     gc.collect()
     rss_mb = (proc.memory_info().rss - rss0) / 1e6
 
@@ -67,40 +64,31 @@ def run(limit: int | None = None) -> dict[str, Any]:
         block, block_joined = rows[i : i + BLOCK], joined[i : i + BLOCK]
         t0 = time.process_time()
         for title, text in block:
-            classifier.analyse(title, text, explain=False)
-        ours += time.process_time() - t0
+            classifier.classify(title, text)
+        full += time.process_time() - t0
         t0 = time.process_time()
         for text in block_joined:
             _ = GeoText(text).country_mentions
         theirs += time.process_time() - t0
         t0 = time.process_time()
         for title, text in block:
-            classifier.classify(title, text)
-        full += time.process_time() - t0
+            classifier.analyse(title, text, explain=False)
+        ours += time.process_time() - t0
     result = {
         "articles": len(rows),
+        "worker_classify_articles_per_s": round(len(rows) / full),
         "classifier_articles_per_s": round(len(rows) / ours),
         "geotext_articles_per_s": round(len(rows) / theirs),
-        "worker_classify_articles_per_s": round(len(rows) / full),
-        "analyse_vs_geotext": round(theirs / ours, 2),
         "classify_vs_geotext": round(theirs / full, 2),
+        "analyse_vs_geotext": round(theirs / ours, 2),
         "classifier_rss_mb": round(rss_mb, 1),
         "classifier_load_s": round(load_s, 2),
-        "rust_core_load_s": round(rust_load_s, 2) if rust_loaded else None,
-        "classifier_build": "+".join(
-            [name for name, on in (("Rust core", rust_loaded), ("mypyc", native.status.loaded)) if on]
-        )
-        or "python",
+        "classifier_build": "mypyc" if native.status.loaded else "python",
     }
-    if rust_core.status.loaded:
-        result["without_rust_articles_per_s"] = _child_rate(limit, rust=False, mypyc=native.status.loaded)
-        result["rust_vs_without"] = round(
-            result["classifier_articles_per_s"] / result["without_rust_articles_per_s"], 2
-        )
-    if rust_core.status.loaded or native.status.loaded:
-        result["pure_python_articles_per_s"] = _child_rate(limit, rust=False, mypyc=False)
-        result["fast_paths_vs_pure_python"] = round(
-            result["classifier_articles_per_s"] / result["pure_python_articles_per_s"], 2
+    if native.status.loaded:
+        result["pure_python_articles_per_s"] = _child_rate(limit)
+        result["mypyc_vs_pure_python"] = round(
+            result["worker_classify_articles_per_s"] / result["pure_python_articles_per_s"], 2
         )
     width = max(len(k) for k in result)
     print("dyadwatch classifier benchmark (reuters_dev, one core, CPU time)")
@@ -115,25 +103,20 @@ from bench.classifier_bench import _rows
 from streams.classifier import Classifier, native
 rows = _rows(None if sys.argv[1] == "all" else int(sys.argv[1]))
 clf = Classifier()
-assert (clf.rust_core, native.status.loaded) == (sys.argv[2] == "rust", sys.argv[3] == "mypyc")
-clf.analyse(*rows[0], explain=False)
+assert not native.status.loaded
+clf.classify(*rows[0])
 t0 = time.process_time()
 for title, text in rows:
-    clf.analyse(title, text, explain=False)
+    clf.classify(title, text)
 print(round(len(rows) / (time.process_time() - t0)))
 """
 
 
-def _child_rate(limit: int | None, *, rust: bool, mypyc: bool) -> int:
-    """``analyse`` in a child process of this run with only the chosen fast paths (none: plain Python)."""
-    env = {
-        **os.environ,
-        "DYADWATCH_CLASSIFIER_RUST": str(rust).lower(),
-        "DYADWATCH_CLASSIFIER_NATIVE": str(mypyc).lower(),
-    }
-    args = ["all" if limit is None else str(limit), "rust" if rust else "-", "mypyc" if mypyc else "-"]
+def _child_rate(limit: int | None) -> int:
+    """The worker's ``classify`` in a child process of this run, as plain Python (no mypyc build)."""
+    env = {**os.environ, "DYADWATCH_CLASSIFIER_NATIVE": "false"}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD_LOOP, *args],
+        [sys.executable, "-c", CHILD_LOOP, "all" if limit is None else str(limit)],
         env=env,
         capture_output=True,
         text=True,

@@ -43,7 +43,6 @@ fi
 # 4. Kafka broker jars (cached in var/kafka-lib/<version>).
 .venv/bin/dyadwatch kafka fetch >/dev/null
 
-# 5. The classifier's fast paths, rebuilt only when their sources change: its modules compiled by mypyc
-#    (build/classifier-native) and its Rust core built by cargo from native/ (build/classifier-rust; needs Rust, e.g.
-#    rustup's ~/.cargo/bin/cargo). Without them the Python modules run: the same results, slower.
-.venv/bin/python scripts/build_classifier.py >/dev/null || say "classifier fast paths not (all) built; see the message above"
+# 5. The classifier's modules compiled by mypyc (build/classifier-native), rebuilt only when their sources change.
+#    Without the build the Python modules run: the same results, slower.
+.venv/bin/python scripts/build_classifier.py >/dev/null || say "classifier not compiled; see the message above"

@@ -4,9 +4,8 @@ The hand-written cues of ``event_cues.yaml`` are precise but few; when none of t
 This script turns ``CAMEO.2.0.txt`` (openeventdata/petrarch2, MIT) into extra, weaker cues: every verb of a verb
 block that has a CAMEO code (with its inflections), typed by that code mapped to PLOVER by ``CAMEO2PLOVER-2021.txt``
 (openeventdata/PLOVER, CC BY-SA 4.0). Verbs only: the dictionary's "verb … object" patterns as regexes cost 20x the
-classifier's speed (and 40 s to load the Rust core), and typing code-less blocks ("SIGN") by the majority of their
-patterns lost two of 27 event types on eval/categories' check half. The output is checked in; rerun after changing
-this script:
+classifier's speed, and typing code-less blocks ("SIGN") by the majority of their patterns lost two of 27 event
+types on eval/categories' check half. The output is checked in; rerun after changing this script:
 
     .venv/bin/python scripts/build_cameo_lexicon.py [REFERENCE_DIR]
 """

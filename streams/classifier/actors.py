@@ -13,6 +13,7 @@ from datetime import date
 
 from streams.classifier.gazetteer import PLACE_KINDS, Alias, Entry, Gazetteer
 from streams.classifier.keyword_scanner import Match, search_word_start
+from streams.classifier.rule_words import alternation, words
 from streams.classifier.text_cleaning import PreparedText
 
 
@@ -100,63 +101,14 @@ def scan(prep: PreparedText, gaz: Gazetteer, raw: list[Match] | None = None) -> 
 
 
 # --- context cues for the rules (compiled once) ---------------------------------------------------------------
-_CAUCASUS_RE = re.compile(
-    r"tbilisi|abkhaz|ossetia|caucas|saakashvili|shevardnadze|kobakhidze|ivanishvili|georgian dream|kremlin|moscow|"
-    r"russia|armenia|azerbaijan|black sea|soviet|batumi|kutaisi|\beu\b|european union|nato|lari\b"
-)
-_US_STATE_RE = re.compile(
-    r"atlanta|savannah|augusta|\bga\.|governor|\bgov\.|senator|\bsen\.|state of georgia|georgia state|county|"
-    r"republican|democrat|u\.s\. state|primaries|primary|district court|alabama|florida|tennessee|carolina|"
-    r"peach state|legislature|state senate|state house|fulton|kemp|raffensperger|warnock|ossoff"
-)
+_CAUCASUS_RE = re.compile(alternation("georgia_country_cues"))
+_US_STATE_RE = re.compile(alternation("georgia_us_state_cues"))
 # US-state cues for "Washington": plain phrases, found with ``in`` (faster than a regex alternation, which tries
 # every branch at every character), and the abbreviation "Wash.", which must start a word.
-_WASHINGTON_STATE_WORDS = (
-    "washington state",
-    "state of washington",
-    "seattle",
-    "spokane",
-    "tacoma",
-    "olympia",
-    "pacific northwest",
-    "western washington",
-    "eastern washington",
-    "washington's governor",
-    "governor of washington",
-    "king county",
-)
+_WASHINGTON_STATE_WORDS = tuple(words("washington_state_phrases"))
 _WASH_ABBREVIATION_RE = re.compile(r"\bwash\.")
-_TURKEY_FOOD_AFTER = frozenset(
-    [
-        "dinner",
-        "dinners",
-        "sandwich",
-        "sandwiches",
-        "meat",
-        "breast",
-        "breasts",
-        "farmers",
-        "farm",
-        "farms",
-        "prices",
-        "day",
-        "feathers",
-        "hunting",
-        "legs",
-        "burger",
-        "burgers",
-        "bacon",
-        "sausage",
-        "gravy",
-        "stuffing",
-        "producers",
-        "production",
-        "vultures",
-    ]
-)
-_TURKEY_FOOD_BEFORE = frozenset(
-    ["thanksgiving", "roast", "wild", "smoked", "christmas", "whole", "frozen", "roasted", "sliced", "ground"]
-)
+_TURKEY_FOOD_AFTER = frozenset(words("turkey_food_after"))
+_TURKEY_FOOD_BEFORE = frozenset(words("turkey_food_before"))
 _VENUE_PREPOSITIONS = ("in", "at", "to")
 # "to" names a city as the venue ("flew to Geneva for talks"), a state as the counterpart ("an envoy to North Korea").
 _STATE_VENUE_PREPOSITIONS = ("in", "at")
@@ -171,10 +123,7 @@ def _venue_lead_ins(prepositions: tuple[str, ...]) -> tuple[str, ...]:
 
 _VENUE_LEAD_INS = _venue_lead_ins(_VENUE_PREPOSITIONS)
 _STATE_VENUE_LEAD_INS = _venue_lead_ins(_STATE_VENUE_PREPOSITIONS)
-_MEETING_WORDS_RE = re.compile(  # searched with search_word_start: it opens a word
-    r"(?:talks?|summit|meeting|meetings|conference|negotiations?|negotiators|forum|met|meet|meets|gathered|"
-    r"convened|convene|held|hosted|games|olympics|ceremony|sign|signs|signed|signing|session|round|congress of)\b"
-)
+_MEETING_WORDS_RE = re.compile(rf"(?:{alternation('meeting_words')})\b")  # searched with search_word_start
 # A wire dateline opens the body: "SEOUL, Jan 7 (Yonhap) --", "NEW DELHI/ISLAMABAD (Reuters) -", "WASHINGTON —",
 # "Kuala Lumpur, Malaysia (AP) —". It says where the story was filed, not who acts. A place in capitals needs no
 # agency; one in title case does ("Seoul — The government said ..." stays a sentence).
@@ -190,25 +139,13 @@ _DATELINE_RE = re.compile(
 # party ("Taiwan ties" and "Ukraine war" keep theirs).
 # Nationality of things: "a Panama-flagged tanker", "Iranian-made drones", "a Chinese-owned company" name where a
 # thing comes from, not a state acting.
-_THING_SUFFIXES = ("made", "flagged", "owned", "built", "registered", "based", "listed", "manufactured", "produced")
-_TOPIC_NOUNS_AFTER = tuple(
-    f"{sep}{noun}{end}"
-    for sep, nouns in (
-        (" ", ("remarks", "comments", "policy", "question", "issue", "stance", "contingency", "emergency")),
-        ("-", _THING_SUFFIXES),
-    )
-    for noun in nouns
-    for end in (" ", ",", ".", ";", ":", "\n", "'", "?")
-)
+_THING_SUFFIXES = alternation("thing_suffixes")
+# Matched right after the name; one regex, not str.startswith over every noun-and-ending string.
+_TOPIC_NOUN_AFTER_RE = re.compile(rf"(?: (?:{alternation('topic_nouns')})|-(?:{_THING_SUFFIXES}))[ ,.;:\n'?]")
 # A demonym before these names a people or movement ("Irish nationalists"), a thing made, flagged or owned there
 # ("Iranian-made drones"), or a company, charity or team from there ("a Swiss charity", "the Brazilian national
 # team"): not the state acting.
-_MOVEMENT_AFTER_RE = re.compile(
-    r"(?:\s+(?:nationalists?|separatists?|loyalists?|republicans|exiles?|diaspora"
-    r"|compan(?:y|ies)|firms?|charit(?:y|ies)|carmakers?|automakers?|lenders?|airlines?|conglomerates?|insurers?"
-    r"|retailers?|start-?ups?|manufacturers?|brands?|(?:national |football |soccer )?(?:team|squad|side)|clubs?)"
-    rf"|-(?:{'|'.join(_THING_SUFFIXES)}))\b"
-)
+_MOVEMENT_AFTER_RE = re.compile(rf"(?:\s+(?:{alternation('demonym_not_state_nouns')})|-(?:{_THING_SUFFIXES}))\b")
 _SENTENCE_START_CHARS = frozenset(".!?\n\"':;(")
 
 PERSON_RISK_KEYS = frozenset({"jordan", "chad", "georgia", "israel", "india", "kenya", "sofia", "lebanon", "trump"})
@@ -362,7 +299,7 @@ def resolve(
         key = entry.key
         alias = candidates[0]
         kind = alias.kind
-        if kind == "name" and lower.startswith(_TOPIC_NOUNS_AFTER, end):
+        if kind == "name" and _TOPIC_NOUN_AFTER_RE.match(lower, end) is not None:
             dropped.append(Dropped(start, end, text[start:end], "topic: talked about, not a party"))
             continue
         if len(candidates) == 1 and kind != "demonym" and key not in _AMBIGUOUS_KEYS:
@@ -445,10 +382,7 @@ def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Drop
 # (lower-case prose is passed over ~5x faster); the word start is checked in Python.
 # Headlines in capitals ("CAMCO INC <CAM> SETS QUARTERLY") and the earnings-table shorthand of the same wires ("Qtly
 # div 11 cts", "Shr 19 cts") are the same cues.
-_US_BUSINESS_RE = re.compile(
-    r"(?:Inc|Corp|Co|Cos|Bancorp|Nasdaq|NYSE|Dow Jones|Wall Street|Securities and Exchange Commission|dlrs?"
-    r"|INC|CORP|CORPORATION|BANCORP|cts|Qtly|Shr)\b"
-)
+_US_BUSINESS_RE = re.compile(rf"(?:{alternation('us_business_cues')})\b")
 US_BUSINESS_ALIAS = Alias("USA", "economy", "US business cues", 0.3)
 US_BUSINESS_SCAN_CHARS = 3000  # the cues are looked for in the opening only
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 
+from streams.classifier.rule_words import alternation
+
 _ATTRIBUTION_RE = re.compile(
     r",\s*(?:[^,]{0,90}?\b(?:said|says|say|reported|reports|reporting|announced|told|added|quoted|quoting|citing|wrote)\b"
     r"[^,]{0,60}(?:,\s*(?:quoting|citing|adding)\b[^,]{0,80})?"
     r"|[^,]{0,30}\baccording to\b[^,]{0,90})\s*[.\"']*\s*$"
 )
-_MEDIA_RE = re.compile(
-    r"\b(?:newspapers?|news agency|agency|radio|television|tv|weekly|daily|press|paper|magazine|broadcaster|"
-    r"sources|diplomats|media|journal|times|post|witnesses|monitors?|observatory|watchdog|analysts|residents)\b"
-)
+_MEDIA_RE = re.compile(rf"\b(?:{alternation('reporter_nouns')})\b")
 
 
 TAIL = 180

@@ -5,23 +5,20 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from schemas.event import ClassifiedEvent
-from streams.classifier import actors as actors_module
-from streams.classifier import attribution, dyads, event_types, rust_core
 from streams.classifier.actors import US_BUSINESS_ALIAS, Mention, resolve, rule_us_business
 from streams.classifier.attribution import reporter_clause_start
 from streams.classifier.dyads import DyadEvidence, build_dyads
 from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
+    LEXICON_PREFIX,
     QUAD_OF,
     RANK_PENALTY,
     CueHit,
-    choose,
     cue_patterns,
     cue_range,
-    find_cues,
+    governing_cue,
     load_cues,
     title_regions,
 )
@@ -31,7 +28,7 @@ from streams.classifier.keyword_scanner import Hit, KeywordScanner, Match
 from streams.classifier.records import ActorResult, Analysis, DyadResult
 from streams.classifier.sentences import iter_sentence_spans
 from streams.classifier.shared_pass import SharedPass
-from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, as_text, prepare
+from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
 CLASSIFIER_VERSION = "1.1.0"
@@ -47,11 +44,15 @@ class Classifier:
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.gazetteer = gazetteer or get_gazetteer()
         self.cues = load_cues()
-        # One scanner finds the event cues in the key sentences and the topics in the opening of the story; its
+        hand = {name: cue for name, cue in self.cues.cues.items() if not name.startswith(LEXICON_PREFIX)}
+        lexicon = [cue for name, cue in self.cues.cues.items() if name.startswith(LEXICON_PREFIX)]
+        # One scanner finds the hand cues in the key sentences and the topics in the opening of the story; its
         # prefixes are searched in the same automaton pass as the gazetteer's keys.
-        self.scanner = KeywordScanner(
-            cue_patterns(self.cues.cues) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES}
-        )
+        self.scanner = KeywordScanner(cue_patterns(hand) + TOPIC_REGEXES, zones={name: 1 for name, _ in TOPIC_REGEXES})
+        # The CAMEO lexicon only fills gaps, and only early in the headline or the lead sentence: it is searched
+        # there, and only when no hand cue counts (most of an article's cue-like words are lexicon verbs).
+        self.lexicon_scanner = KeywordScanner([(cue.name, cue.pattern) for cue in lexicon])
+        self.lexicon_weight = max((cue.weight for cue in lexicon), default=0.0)
         self.shared_pass = SharedPass(self.gazetteer, self.scanner)
         type_defaults()
         # What each cue sets on a result: its type, quad class and intensity.
@@ -59,78 +60,14 @@ class Classifier:
             c.name: (c.event_type, int(QUAD_OF[c.event_type]), intensity_for(c.event_type, c.cameo))
             for c in self.cues.cues.values()
         }
-        self._rust: Any = None  # the Rust core, loaded on the first analyse() that can use it (see rust_core)
-        self._rust_tried = False
-        self._rust_lock = threading.Lock()
-
-    def tuning(self) -> dict[str, float | int]:
-        """The numbers the analysis runs on, from the modules that define them (for the Rust core)."""
-        return {
-            "key_sentences": KEY_SENTENCES,
-            "min_dyad_share": MIN_DYAD_SHARE,
-            "min_dyad_weight": MIN_DYAD_WEIGHT,
-            "title_weight": dyads.TITLE_WEIGHT,
-            "lead_weight": dyads.LEAD_WEIGHT,
-            "body_weight": dyads.BODY_WEIGHT,
-            "bystander_factor": dyads.BYSTANDER_FACTOR,
-            "title_bystander_factor": dyads.TITLE_BYSTANDER_FACTOR,
-            "title_bonus": event_types.TITLE_BONUS,
-            "title_second_clause_penalty": event_types.TITLE_SECOND_CLAUSE_PENALTY,
-            "rank_penalty": RANK_PENALTY,
-            "position_penalty": event_types.POSITION_PENALTY,
-            "subordinate_penalty": event_types.SUBORDINATE_PENALTY,
-            "relative_penalty": event_types.RELATIVE_PENALTY,
-            "min_score": event_types.MIN_SCORE,
-            "topic_scan_chars": TOPIC_SCAN_CHARS,
-            "max_topics": MAX_TOPICS,
-            "us_business_limit": actors_module.US_BUSINESS_SCAN_CHARS,
-            "reporter_tail": attribution.TAIL,
-        }
-
-    @property
-    def rust_core(self) -> bool:
-        """Whether ``analyse(..., explain=False)`` runs in the Rust core (for text that cleaning makes ASCII)."""
-        return self._native_core() is not None
-
-    def _native_core(self) -> Any:
-        """The Rust core, loaded on first use: compiling its patterns takes about a second, which the worker
-        (explanations, so the Python path) and one-off commands never need to pay."""
-        if not self._rust_tried:
-            with self._rust_lock:
-                if not self._rust_tried:
-                    self._rust = rust_core.attach(self)
-                    self._rust_tried = True
-        return self._rust
 
     # ------------------------------------------------------------------ fast path
     def analyse(
         self, title: str | None, text: str | None, *, published: date | None = None, explain: bool = True
     ) -> Analysis:
-        """Classify without building the pydantic model (benchmarks, evaluation, bulk CLI). With ``explain=False``
-        the result has no explanation, and text that cleaning makes ASCII runs in the Rust core when it is built."""
-        if not explain and self._native_core() is not None:
-            title, text = as_text(title), as_text(text)
-            out = self._rust.analyse(title, text, None if published is None else published.toordinal())
-            if out is not None:
-                return self._from_rust(out)
+        """The worker's analysis without the pydantic event (evaluation, bulk CLI, tests); ``explain=False`` skips
+        only the explanation's strings, every rule runs the same."""
         return self._analyse(prepare(title, text), published, explain)
-
-    def _from_rust(self, out: tuple[Any, ...]) -> Analysis:
-        """The Rust core's answer (see its ``analyse``) as the same :class:`Analysis` the Python path builds."""
-        result = Analysis(truncated=out[1])
-        if out[0] == 0:
-            return result
-        if out[0] == 1:
-            _set_us_business(result, out[4], out[2], out[3])
-            return result
-        result.actors = [ActorResult(a[0], a[1], a[2], a[3], a[4], a[5]) for a in out[2]]
-        result.dyads = [DyadResult(d[0], d[1], d[2], d[3]) for d in out[3]]
-        result.topics = out[4]
-        cue_name = out[5]
-        result.confidence = out[6]
-        if cue_name is not None:
-            result.event_type, result.quad_class, result.intensity = self._events[cue_name]
-        return result
 
     def _analyse(self, prep: PreparedText, published: date | None, explain: bool) -> Analysis:
         """The Python path, one decision a step: which states are named, which of them only report, which pairs
@@ -204,7 +141,7 @@ class Classifier:
         notes: list[str],
     ) -> CueHit | None:
         """The best-scored cue near the actors sets the event type, quad class and intensity; none leaves NONE."""
-        hit = choose(find_cues(prep.lower, regions, self.cues, cue_hits))
+        hit = governing_cue(prep.lower, regions, self.cues, cue_hits, self.lexicon_scanner, self.lexicon_weight)
         if hit is None:
             notes.append("no event cue near the actors: event NONE")
             return None

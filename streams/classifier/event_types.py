@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from schemas.event import EventType, QuadClass
+from streams.classifier.keyword_scanner import Hit, KeywordScanner
 from streams.classifier.native import DATA_DIR
 
 CUES_FILE = DATA_DIR / "event_cues.yaml"
@@ -190,6 +191,41 @@ def find_cues(
                 score -= RELATIVE_PENALTY
             hits.append(CueHit(cue, pos, stop, score))
     return hits
+
+
+def governing_cue(
+    lower: str,
+    regions: list[tuple[int, int, float]],
+    cues: CueSet,
+    found: list[Hit],
+    lexicon: KeywordScanner,
+    lexicon_weight: float,
+) -> CueHit | None:
+    """The cue that types the event: the best hand cue of ``found`` (the hand cues' scan, see :func:`find_cues`),
+    else the best lexicon cue. The lexicon is searched only then, and only where a cue of ``lexicon_weight`` can
+    still reach :data:`MIN_SCORE` (:func:`lexicon_windows`): the same choice as scanning it with the hand cues."""
+    hit = choose(find_cues(lower, regions, cues, found))
+    if hit is not None or not regions:
+        return hit
+    lexicon_hits = lexicon.scan_starts(lower, lexicon_windows(regions, lexicon_weight), cue_range(regions)[1])
+    return choose(find_cues(lower, regions, cues, found + lexicon_hits)) if lexicon_hits else None
+
+
+def lexicon_windows(regions: list[tuple[int, int, float]], weight: float) -> list[tuple[int, int]]:
+    """Where a cue of ``weight`` can still reach :data:`MIN_SCORE`: the first
+    ``(weight + bonus - MIN_SCORE) / POSITION_PENALTY`` characters of each region (a lexicon cue only counts early in
+    the headline or the lead sentence), merged, in text order. A little wider than exact; :func:`choose` decides."""
+    windows: list[tuple[int, int]] = []
+    for start, end, bonus in regions:
+        reach = (weight + bonus - MIN_SCORE) / POSITION_PENALTY
+        if reach < 0:
+            continue
+        hi = min(end, start + int(reach) + 2)
+        if windows and windows[-1][1] >= start:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        elif hi > start:
+            windows.append((start, hi))
+    return windows
 
 
 def choose(hits: list[CueHit]) -> CueHit | None:

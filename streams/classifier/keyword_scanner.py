@@ -58,53 +58,59 @@ _MAX_PREFIXES = 32  # expanding "(?:a|b|c) (?:d|e)" further would only multiply 
 def literal_prefixes(pattern: str) -> list[str] | None:
     """Literal strings one of which every match starts with, or None when the pattern has no usable prefix.
 
-    Prefixes run on through groups of plain alternatives ("(?:to|will) (?:deliver|inflict)" gives "to deliver", ...):
-    a cue opening on "to" would otherwise run its regex at every "to" of the text.
+    Prefixes run on through groups of plain alternatives ("(?:to|will) (?:deliver|inflict)" gives "to deliver", ...)
+    and small character classes ("al[- ]qaeda" gives "al-qaeda", "al qaeda"), each as far as its own branch allows
+    ("(?:on|staged? a) (?:\\w+ )?strike" gives "on ", "stage"): a short prefix ("on", "al") is found inside many
+    words, each a match the automaton reports and the scan then rejects.
     """
     if pattern.startswith("\\b"):  # zero-width: the regex still checks it when run at the prefix
         pattern = pattern[2:]
-    prefixes, _ = _expand(pattern)
+    prefixes = [p for p, _ in _expand(pattern)]
     if any(len(p) < 2 for p in prefixes):
         return None
     return prefixes
 
 
-def _expand(pattern: str) -> tuple[list[str], bool]:
-    """(prefixes, complete): complete when each prefix is a whole match of its branch, so what follows may extend it."""
+def _closed(items: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    return [(p, False) for p, _ in items]
+
+
+def _expand(pattern: str) -> list[tuple[str, bool]]:
+    """(prefix, open) pairs: open when the prefix is a whole match of its branch so far, so what follows may extend
+    it; a closed prefix stays as it is."""
     top = _split_top(pattern)
     if len(top) > 1:
-        out: list[str] = []
-        complete = True
-        for alt in top:
-            sub, done = _expand(alt)
-            out.extend(sub)
-            complete = complete and done
-        return out, complete
-    prefixes = [""]
+        return [item for alt in top for item in _expand(alt)]
+    items = [("", True)]
     i = 0
-    while i < len(pattern):
+    while i < len(pattern) and any(is_open for _, is_open in items):
         if pattern.startswith("(?:", i):
             end = _group_end(pattern, i)
             quantifier = pattern[end + 1 : end + 2]
-            if quantifier in ("?", "*", "{"):
-                return prefixes, False  # the group is optional
-            sub, done = _expand(pattern[i + 3 : end])
-            if len(prefixes) * len(sub) > _MAX_PREFIXES:
-                return prefixes, False
-            prefixes = [p + q for p in prefixes for q in sub]
-            if not done or quantifier == "+":
-                return prefixes, False
+            alternatives = _expand(pattern[i + 3 : end])
             i = end + 1
-            continue
-        ch = pattern[i]
-        quantifier = pattern[i + 1 : i + 2]
-        if ch in _META or quantifier in ("?", "*", "{"):
-            return prefixes, False
-        prefixes = [p + ch for p in prefixes]
-        if quantifier == "+":
-            return prefixes, False
-        i += 1
-    return prefixes, True
+        elif pattern[i] == "[":
+            end = pattern.find("]", i + 2)
+            chars = pattern[i + 1 : end]
+            if end < 0 or "\\" in chars or chars.startswith("^") or "-" in chars[1:-1]:
+                return _closed(items)  # a range, an escape or a negated class: no literal to follow
+            quantifier = pattern[end + 1 : end + 2]
+            alternatives = [(ch, True) for ch in dict.fromkeys(chars)]
+            i = end + 1
+        else:
+            ch, quantifier = pattern[i], pattern[i + 1 : i + 2]
+            if ch in _META:
+                return _closed(items)
+            alternatives = [(ch, True)]
+            i += 1
+        if quantifier in ("?", "*", "{"):
+            return _closed(items)  # optional: a match may go on without it
+        grown = [(p, False) for p, is_open in items if not is_open]
+        grown += [(p + q, done and quantifier != "+") for p, is_open in items if is_open for q, done in alternatives]
+        if len(grown) > _MAX_PREFIXES:
+            return _closed(items)
+        items = grown
+    return items
 
 
 Hit = tuple[str, re.Match[str]]
@@ -170,6 +176,7 @@ class KeywordScanner:
         # ("trade" in "free-trade") is a hit of its own, as every regex would find it.
         self.prefixes = list(anchored)
         self._anchored = [tuple(items) for items in anchored.values()]
+        self._longest = max(map(len, self.prefixes), default=0)
         self._automaton = build_automaton(self.prefixes) if anchored else None
         self._residual = re.compile(r"\b(?:" + "|".join(residual) + ")") if residual else None
         self.residual_count = len(residual)
@@ -182,6 +189,27 @@ class KeywordScanner:
         """Every zone's patterns in ``lower[start:end]``, grouped by zone."""
         end = len(lower) if end is None else end
         return [hit for hits in self.scan_zones(lower, [(start, end)] * self.zone_count) for hit in hits]
+
+    def scan_starts(self, lower: str, windows: list[tuple[int, int]], end: int) -> list[Hit]:
+        """The hits whose prefix starts inside one of ``windows`` (disjoint, in text order), each regex matched up to
+        ``end`` as in a zone ending there: where only an early hit can count, the rest of the text is not read."""
+        out: list[Hit] = []
+        if self._automaton is None:
+            return out
+        anchored = self._anchored
+        for lo, hi in windows:
+            stop = min(end, hi + self._longest)
+            if stop <= lo:
+                continue
+            for idx, pos, _ in self._automaton.find_matches_as_indexes(lower[lo:stop], overlapping=True):
+                pos += lo
+                if pos >= hi or (pos and lower[pos - 1].isalnum()):
+                    continue
+                for name, compiled, _ in anchored[idx]:
+                    m = compiled.match(lower, pos, end)
+                    if m is not None:
+                        out.append((name, m))
+        return out
 
     def scan_zones(self, lower: str, zones: list[tuple[int, int]], found: list[Match] | None = None) -> list[list[Hit]]:
         """Hits per zone: zone ``z``'s patterns matched in ``lower[zones[z][0]:zones[z][1]]``.

@@ -24,12 +24,13 @@ DATA_DIR = PACKAGE_DIR / "data"  # a compiled module's own __file__ points into 
 BUILD_DIR = PACKAGE_DIR.parents[1] / "build" / "classifier-native"
 STAMP = "SOURCES.sha256"
 GROUP = "dyadwatch_classifier"  # mypyc's shared library is <GROUP>__mypyc, a top-level module
-# Everything on the analyse path. Not here: this loader, and event_payload (the pydantic model is built by pydantic).
+# Everything on the worker's classify path, except this loader.
 COMPILED_MODULES = (
     "actors",
     "attribution",
     "core",
     "dyads",
+    "event_payload",
     "event_types",
     "gazetteer",
     "intensity",
@@ -53,8 +54,8 @@ status = NativeStatus(False, "not activated")
 
 
 def files_digest(paths: Iterable[Path]) -> str:
-    """What a build must have been made from: its source files and the interpreter that loads it. The mypyc build
-    and the Rust core (:mod:`rust_core`) are stamped with it."""
+    """What a build must have been made from: its source files and the interpreter that loads it (the mypyc build's
+    stamp)."""
     h = hashlib.sha256(f"{sys.implementation.cache_tag} {platform.machine()}\n".encode())
     for path in paths:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -94,9 +94,6 @@ class Settings(BaseSettings):
     classifier_native: bool = Field(
         True, description="Load the mypyc-compiled classifier (build/classifier-native) when built from these sources."
     )
-    classifier_rust: bool = Field(
-        True, description="Run analyse() without explanations in the Rust core (build/classifier-rust) when current."
-    )
     heap_trim_interval_s: float = Field(
         60.0, ge=0.0, description="How often the worker returns freed heap memory to the OS (glibc); 0 never."
     )

@@ -18,6 +18,22 @@ def test_literal_prefixes() -> None:
     assert literal_prefixes(r"walk(?:ed)?out|sit-in") == ["walk", "sit-in"]
     assert literal_prefixes(r"threats?") == ["threat"]
     assert literal_prefixes(r"(?:big )?aid\b") is None
+    # Each branch runs on as far as it may: "on" is found inside many words, "on " far less often.
+    assert literal_prefixes(r"(?:on|staged? a) (?:\w+ )?strike\b") == ["stage", "on "]
+    assert literal_prefixes(r"(?:terror\w*|al[- ]qaeda)\b") == ["terror", "al-qaeda", "al qaeda"]
+    assert literal_prefixes(r"[a-z]+ly|[^x]y") is None  # ranges and negated classes hold no literal
+
+
+def test_longer_prefixes_find_what_the_regexes_find() -> None:
+    scanner = KeywordScanner([("s", r"(?:on|staged? a) (?:\w+ )?strike\b"), ("q", r"al[- ]qaeda\b")])
+    text = "workers went on strike; unions staged a general strike. al-qaeda and al qaeda; on-strike, anal qaeda"
+    got = sorted((name, m.span()) for name, m in scanner.scan(text))
+    want = sorted(
+        (name, m.span())
+        for name, pattern in (("s", r"\b(?:on|staged? a) (?:\w+ )?strike\b"), ("q", r"\bal[- ]qaeda\b"))
+        for m in re.finditer(pattern, text)
+    )
+    assert got == want and len(got) == 4
 
 
 def test_scan_matches_at_word_starts_only() -> None:
