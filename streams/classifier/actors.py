@@ -1,7 +1,7 @@
 """Finding state actors in text: one automaton pass, word-boundary and case checks, then the ambiguity rules.
 
 Every rule is a small named function so tests can target it and explanations can cite it:
-korea, congo, georgia, washington, person_name, turkey_food, venue, multi_candidate.
+korea, congo, georgia, washington, person_name, turkey_food, venue, background_only, multi_candidate.
 """
 
 from __future__ import annotations
@@ -343,7 +343,51 @@ def resolve(
             alias = Alias(code, alias.kind, alias.text, alias.weight, alias.start, alias.end)
         mentions.append(Mention(start, end, code, alias, rule))
     _mark_venues(prep, mentions, dropped)
-    return [m for m in mentions if not m.venue], dropped
+    return _drop_background_only(prep, [m for m in mentions if not m.venue], dropped), dropped
+
+
+# A subordinate or relative clause opens with one of these ("... after U.S. officials alleged", "whose ties with
+# Tehran"): a state named in it is a bystander of the main event (dyads.py weighs its pairs less).
+SUBORDINATE_RE = re.compile(  # searched with search_word_start: it opens a word
+    r"(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|amid|despite|during|because|since|"
+    r"while|whom|who|whose|which|where|until|although)\b"
+)
+_CONDITIONAL_RE = re.compile(r"(?:if|unless)\b")  # "... if fighting spreads in Lebanon": what might happen, and where
+_COMPARISON_LEAD_INS = tuple(f"{sep}{w} " for w in words("comparison_words") for sep in (" ", "\n"))
+_PLACE_LEAD_INS = (" in ", " in the ")
+
+
+def _compared_or_clause_place(low: str, start: int) -> bool:
+    """The mention at ``start`` names what another state is compared with ("less than Kazakhstan"), or the place of
+    a subordinate or conditional clause ("... after a dispute in Mali", "if fighting spreads in Lebanon")."""
+    if low.endswith(_COMPARISON_LEAD_INS, 0, start):
+        return True
+    if not low.endswith(_PLACE_LEAD_INS, 0, start):
+        return False
+    sentence = max(low.rfind(". ", 0, start), low.rfind("\n", 0, start), 0)
+    return (
+        search_word_start(SUBORDINATE_RE, low, sentence, start) is not None
+        or search_word_start(_CONDITIONAL_RE, low, sentence, start) is not None
+    )
+
+
+def _drop_background_only(prep: PreparedText, mentions: list[Mention], dropped: list[Dropped]) -> list[Mention]:
+    """A state named only as a comparison or as a clause's place is background when another state is named
+    otherwise: its mentions are dropped. A lone state is kept, and so is "in X" in the main clause ("keep troops in
+    Lebanon", "opened an embassy in Tehran": where the act lands); every "in X" and "over X" cost recall when tried."""
+    low = prep.lower
+    only: dict[str, bool] = {}
+    for m in mentions:
+        if only.get(m.code, True):
+            only[m.code] = _compared_or_clause_place(low, m.start)
+    background = {code for code, yes in only.items() if yes}
+    if not background or len(background) == len(only):
+        return mentions
+    for m in mentions:
+        if m.code in background:
+            text = prep.cleaned[m.start : m.end]
+            dropped.append(Dropped(m.start, m.end, text, "background_only: a comparison or a clause's place"))
+    return [m for m in mentions if m.code not in background]
 
 
 def _mark_venues(prep: PreparedText, mentions: list[Mention], dropped: list[Dropped]) -> None:

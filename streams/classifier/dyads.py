@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from schemas.base import make_dyad
-from streams.classifier.actors import Mention
+from streams.classifier.actors import SUBORDINATE_RE, Mention
 from streams.classifier.keyword_scanner import search_word_start
 
 _COORDINATION_RE = re.compile(
@@ -21,12 +21,6 @@ _COORDINATION_RE = re.compile(
 _HYPHEN_PAIR_RE = re.compile(r"^\s*[-/]\s*$")
 # A sentence opening on a participle ("Blasting North Korea: U.S., Japan ...") puts its object first.
 _FRONTED_PARTICIPLE_RE = re.compile(r"^\W*[A-Za-z]+ing\s+(?:the\s+)?$")
-# A state first named inside a subordinate clause ("... after U.S. officials alleged", "if war starts in Iraq",
-# "whose ties with Tehran") is a bystander of the main event.
-_SUBORDINATE_RE = re.compile(  # searched with search_word_start: it opens a word
-    r"(?:after(?! (?:\d|\w+ (?:years|months|weeks|days|decades)))|following|amid|despite|during|because|since|"
-    r"while|whom|who|whose|which|where|until|although)\b"
-)
 # "..., expected to be joined later by Italian and German vessels": side by side, not against each other.
 _JOINED_RE = re.compile(
     r"(?:joined (?:\w+ ){0,2}by|along with|together with|alongside|as well as|in addition to)\s+(?:the\s+)?(?:\w+\s+)?$"
@@ -203,7 +197,7 @@ def _fronted_subject(lead_in: str, first_group: list[Mention]) -> set[str]:
 def _main_clause_end(text: str, ms: list[Mention]) -> int:
     """Where a subordinate clause opens between the sentence's first and last mention (the end of the text if
     none): a state first named after it is a bystander of the main event."""
-    sub = search_word_start(_SUBORDINATE_RE, text, ms[0].end, ms[-1].start)
+    sub = search_word_start(SUBORDINATE_RE, text, ms[0].end, ms[-1].start)
     return sub.start() if sub else len(text)
 
 
@@ -298,7 +292,7 @@ def _add_reciprocal(
     """The sentence's first coordinated group (its subject) pairs within itself when the main clause is reciprocal
     (not "... peacekeepers, who oversee a ceasefire between Ethiopia and Eritrea")."""
     cue = reciprocal.search(text, span[0], span[1])
-    if cue is None or search_word_start(_SUBORDINATE_RE, text, span[0], cue.start()) is not None:
+    if cue is None or search_word_start(SUBORDINATE_RE, text, span[0], cue.start()) is not None:
         return
     for i, m1 in enumerate(group):
         for m2 in group[i + 1 :]:

@@ -186,3 +186,29 @@ def test_shell_companies_and_plant_explosions_are_no_attack(clf: Classifier) -> 
 
 def test_court_strikes_down_is_no_attack(clf: Classifier) -> None:
     assert result(clf, "Kenya's top court struck down a tax on imports from Uganda.")[2] != "ASSAULT"
+
+
+# 9. Place only: a state named only as what another is compared with, or only as the place of a subordinate or
+# conditional clause, is background when another state is named otherwise.
+def test_a_state_compared_with_is_no_actor(clf: Classifier) -> None:
+    actors, dyads, _ = result(clf, "Egypt bought more wheat from Ukraine this year, paying less than Kazakhstan.")
+    assert actors == {"EGY", "UKR"} and dyads == {"EGY-UKR"}
+    actors, _, _ = result(clf, "Chile signed a lithium deal with Bolivia, unlike Argentina, which has not.")
+    assert "ARG" not in actors and {"BOL", "CHL"} <= actors
+
+
+def test_a_place_in_a_subordinate_or_conditional_clause_is_no_actor(clf: Classifier) -> None:
+    actors, dyads, _ = result(clf, "Jordan warned Israel that it would cut gas imports if fighting spread in Lebanon.")
+    assert actors == {"ISR", "JOR"} and dyads == {"ISR-JOR"}
+    actors, dyads, _ = result(
+        clf, "Morocco recalled its envoy from Algeria after a diplomat was expelled during a dispute in Mali."
+    )
+    assert actors == {"DZA", "MAR"} and dyads == {"DZA-MAR"}
+
+
+def test_a_place_in_the_main_clause_or_alone_stays(clf: Classifier) -> None:
+    # "in Lebanon" in the main clause is where the act lands; a lone state is kept whatever its lead-in.
+    actors, dyads, _ = result(clf, "Israel said on Monday it would keep troops in Lebanon until Hezbollah disarms.")
+    assert actors == {"ISR", "LBN"} and dyads == {"ISR-LBN"}
+    assert result(clf, "Prices rose faster than in Brazil.")[0] == {"BRA"}
+    assert result(clf, "Floods displaced thousands after heavy rain in Peru.")[0] == {"PER"}
