@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from schemas.event import ClassifiedEvent
 from streams.classifier.actors import US_BUSINESS_ALIAS, Mention, resolve, rule_us_business
 from streams.classifier.attribution import reporter_clause_start
-from streams.classifier.dyads import DyadEvidence, build_dyads
+from streams.classifier.dyads import DyadEvidence, build_dyads, listed_only
 from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     LEXICON_PREFIX,
@@ -84,6 +84,8 @@ class Classifier:
             return result
         where = _locate_sentences(prep, mentions)
         actors = _actors_not_reporting(prep.lower, mentions, where, why)
+        if not where.single:
+            actors = _drop_listed_only(prep.cleaned, actors, mentions, where, why)
         if not actors:
             notes.append("only reporting sources named: event NONE")
             return result
@@ -249,6 +251,22 @@ def _actors_not_reporting(
         _mark_reporters(lower, mentions, where.sentence_of, where.spans, notes)
     kept = {m.code for m in mentions if not m.reporter}
     return _aggregate([m for m in mentions if m.code in kept])
+
+
+def _drop_listed_only(
+    cleaned: str, actors: list[ActorResult], mentions: list[Mention], where: SentenceMap, notes: list[str] | None
+) -> list[ActorResult]:
+    """States named only in a long list alone in its sentence (see ``dyads.listed_only``) are no actors when another
+    state is named otherwise; their mentions leave ``mentions`` (and ``where.sentence_of``) in place."""
+    listed = listed_only(cleaned, mentions, where.sentence_of)
+    if not listed or all(a.code in listed for a in actors):
+        return actors
+    keep = [i for i, m in enumerate(mentions) if m.code not in listed]
+    where.sentence_of[:] = [where.sentence_of[i] for i in keep]
+    mentions[:] = [mentions[i] for i in keep]
+    if notes is not None:
+        notes.append("listed only, a set of countries, not actors: " + ", ".join(sorted(listed)))
+    return [a for a in actors if a.code not in listed]
 
 
 def _explain_actors(cleaned: str, actors: list[ActorResult], mentions: list[Mention], notes: list[str]) -> None:

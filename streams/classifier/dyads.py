@@ -65,6 +65,7 @@ _HEADLINE_RECIPROCAL_RE = re.compile(
     r"|(?:spoke|talked|talks?) (?:by|on the|over the) (?:phone|telephone))\b",
     re.IGNORECASE,
 )
+MIN_LIST_STATES = 4  # a list this long, alone in its sentence, names a set of countries
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 1.5
 BODY_WEIGHT = 1.0
@@ -166,6 +167,21 @@ def build_dyads(
             _add_reciprocal(text, spans[s], groups[0], w, s, evidence, reciprocal)
         _add_explicit(explicit, subject, w, s, evidence)
     return sorted(evidence.values(), key=lambda e: (-e.weight, e.dyad))
+
+
+def listed_only(text: str, mentions: list[Mention], sentence_of: list[int]) -> set[str]:
+    """States named only in lists that fill their sentence with four or more states and nothing else ("Exporters in
+    Argentina, Paraguay, Uruguay and Bolivia ..."): a set of countries, not parties. "Russia expelled diplomats from
+    Poland, Latvia, Lithuania and Estonia" names a state outside the list, so its states stay."""
+    listed: set[str] = set()
+    elsewhere: set[str] = set()
+    for ms in _mentions_by_sentence(mentions, sentence_of).values():
+        codes = {m.code for m in ms}
+        if len(codes) >= MIN_LIST_STATES and len(_groups(text, ms)[0]) == 1:
+            listed.update(codes)
+        else:
+            elsewhere.update(codes)
+    return listed - elsewhere
 
 
 def _mentions_by_sentence(mentions: list[Mention], sentence_of: list[int]) -> dict[int, list[Mention]]:

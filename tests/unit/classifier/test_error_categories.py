@@ -212,3 +212,26 @@ def test_a_place_in_the_main_clause_or_alone_stays(clf: Classifier) -> None:
     assert actors == {"ISR", "LBN"} and dyads == {"ISR-LBN"}
     assert result(clf, "Prices rose faster than in Brazil.")[0] == {"BRA"}
     assert result(clf, "Floods displaced thousands after heavy rain in Peru.")[0] == {"PER"}
+
+
+# 10. Lists: four or more states listed alone in their sentence name a set of countries, not parties.
+def test_states_only_in_a_long_list_are_no_actors(clf: Classifier) -> None:
+    text = (
+        "Indonesia banned exports of raw nickel ore from January. The ban follows similar moves by Chile, Peru, "
+        "Zambia and the Philippines on other metals."
+    )
+    assert result(clf, text)[0] == {"IDN"}
+    # Three are not yet a set; a state named outside the list keeps it whole.
+    assert result(clf, "Japan's exports fell. Shipments to China, South Korea and Vietnam slowed.")[0] == {
+        "CHN",
+        "JPN",
+        "KOR",
+        "VNM",
+    }
+    actors, dyads, _ = result(clf, "Russia expelled diplomats from Poland, Latvia, Lithuania and Estonia on Friday.")
+    assert actors == {"EST", "LTU", "LVA", "POL", "RUS"} and len(dyads) == 4
+
+
+def test_a_list_that_is_the_whole_story_stays(clf: Classifier) -> None:
+    actors, dyads, _ = result(clf, "Foreign ministers of Egypt, Jordan, Iraq and Lebanon met in Cairo on Sunday.")
+    assert actors == {"EGY", "IRQ", "JOR", "LBN"} and len(dyads) == 6
