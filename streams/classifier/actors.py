@@ -355,6 +355,7 @@ SUBORDINATE_RE = re.compile(  # searched with search_word_start: it opens a word
 _CONDITIONAL_RE = re.compile(r"(?:if|unless)\b")  # "... if fighting spreads in Lebanon": what might happen, and where
 _COMPARISON_LEAD_INS = tuple(f"{sep}{w} " for w in words("comparison_words") for sep in (" ", "\n"))
 _PLACE_LEAD_INS = (" in ", " in the ")
+_LEAD_INS = _COMPARISON_LEAD_INS + _PLACE_LEAD_INS  # one cheap test before the clause search
 
 
 def _compared_or_clause_place(low: str, start: int) -> bool:
@@ -375,11 +376,13 @@ def _drop_background_only(prep: PreparedText, mentions: list[Mention], dropped: 
     """A state named only as a comparison or as a clause's place is background when another state is named
     otherwise: its mentions are dropped. A lone state is kept, and so is "in X" in the main clause ("keep troops in
     Lebanon", "opened an embassy in Tehran": where the act lands); every "in X" and "over X" cost recall when tried."""
+    if len(mentions) < 2:
+        return mentions
     low = prep.lower
     only: dict[str, bool] = {}
     for m in mentions:
         if only.get(m.code, True):
-            only[m.code] = _compared_or_clause_place(low, m.start)
+            only[m.code] = low.endswith(_LEAD_INS, 0, m.start) and _compared_or_clause_place(low, m.start)
     background = {code for code, yes in only.items() if yes}
     if not background or len(background) == len(only):
         return mentions

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from schemas.event import ClassifiedEvent
 from streams.classifier.actors import US_BUSINESS_ALIAS, Mention, resolve, rule_us_business
 from streams.classifier.attribution import reporter_clause_start
-from streams.classifier.dyads import DyadEvidence, build_dyads, listed_only
+from streams.classifier.dyads import MIN_LIST_STATES, DyadEvidence, build_dyads, listed_only
 from streams.classifier.event_payload import build_event
 from streams.classifier.event_types import (
     LEXICON_PREFIX,
@@ -84,7 +84,7 @@ class Classifier:
             return result
         where = _locate_sentences(prep, mentions)
         actors = _actors_not_reporting(prep.lower, mentions, where, why)
-        if not where.single:
+        if len(actors) >= MIN_LIST_STATES:  # a list names at least MIN_LIST_STATES actors
             actors = _drop_listed_only(prep.cleaned, actors, mentions, where, why)
         if not actors:
             notes.append("only reporting sources named: event NONE")
