@@ -356,15 +356,19 @@ _CONDITIONAL_RE = re.compile(r"(?:if|unless)\b")  # "... if fighting spreads in 
 _COMPARISON_LEAD_INS = tuple(f"{sep}{w} " for w in words("comparison_words") for sep in (" ", "\n"))
 _PLACE_LEAD_INS = (" in ", " in the ")
 _LEAD_INS = _COMPARISON_LEAD_INS + _PLACE_LEAD_INS  # one cheap test before the clause search
+_CURRENCY_AFTER_RE = re.compile(rf" (?:{alternation('currency_words')})\b")
 
 
-def _compared_or_clause_place(low: str, start: int) -> bool:
-    """The mention at ``start`` names what another state is compared with ("less than Kazakhstan"), or the place of
-    a subordinate or conditional clause ("... after a dispute in Mali", "if fighting spreads in Lebanon")."""
+def _background_mention(low: str, start: int, end: int) -> bool:
+    """The mention at ``start:end`` names what another state is compared with ("less than Kazakhstan"), the place
+    of a subordinate or conditional clause ("... after a dispute in Mali", "if fighting spreads in Lebanon"), or a
+    currency ("the U.S. dollar")."""
+    if _CURRENCY_AFTER_RE.match(low, end) is not None:
+        return True
+    if not low.endswith(_LEAD_INS, 0, start):
+        return False
     if low.endswith(_COMPARISON_LEAD_INS, 0, start):
         return True
-    if not low.endswith(_PLACE_LEAD_INS, 0, start):
-        return False
     sentence = max(low.rfind(". ", 0, start), low.rfind("\n", 0, start), 0)
     return (
         search_word_start(SUBORDINATE_RE, low, sentence, start) is not None
@@ -373,7 +377,7 @@ def _compared_or_clause_place(low: str, start: int) -> bool:
 
 
 def _drop_background_only(prep: PreparedText, mentions: list[Mention], dropped: list[Dropped]) -> list[Mention]:
-    """A state named only as a comparison or as a clause's place is background when another state is named
+    """A state named only as a comparison, a clause's place or a currency is background when another state is named
     otherwise: its mentions are dropped. A lone state is kept, and so is "in X" in the main clause ("keep troops in
     Lebanon", "opened an embassy in Tehran": where the act lands); every "in X" and "over X" cost recall when tried."""
     if len(mentions) < 2:
@@ -382,14 +386,16 @@ def _drop_background_only(prep: PreparedText, mentions: list[Mention], dropped: 
     only: dict[str, bool] = {}
     for m in mentions:
         if only.get(m.code, True):
-            only[m.code] = low.endswith(_LEAD_INS, 0, m.start) and _compared_or_clause_place(low, m.start)
+            only[m.code] = _background_mention(low, m.start, m.end)
     background = {code for code, yes in only.items() if yes}
     if not background or len(background) == len(only):
         return mentions
     for m in mentions:
         if m.code in background:
             text = prep.cleaned[m.start : m.end]
-            dropped.append(Dropped(m.start, m.end, text, "background_only: a comparison or a clause's place"))
+            dropped.append(
+                Dropped(m.start, m.end, text, "background_only: a comparison, a clause's place or a currency")
+            )
     return [m for m in mentions if m.code not in background]
 
 

@@ -235,3 +235,16 @@ def test_states_only_in_a_long_list_are_no_actors(clf: Classifier) -> None:
 def test_a_list_that_is_the_whole_story_stays(clf: Classifier) -> None:
     actors, dyads, _ = result(clf, "Foreign ministers of Egypt, Jordan, Iraq and Lebanon met in Cairo on Sunday.")
     assert actors == {"EGY", "IRQ", "JOR", "LBN"} and len(dyads) == 6
+
+
+# 11. Currency: a state named only before its money names the currency, not a party, when another state is named.
+def test_a_state_named_only_by_its_currency_is_no_actor(clf: Classifier) -> None:
+    actors, dyads, _ = result(
+        clf, "South Korea signed a currency swap with Indonesia worth 10 billion U.S. dollars on Friday."
+    )
+    assert actors == {"IDN", "KOR"} and dyads == {"IDN-KOR"}
+    text = "Turkey's lira slid to a record low after Ankara sacked its central bank governor, while the rouble held."
+    assert result(clf, text.replace("the rouble", "the Russian rouble"))[0] == {"TUR"}
+    # A state that also acts stays; "pounds" is a verb too, so it is no currency word.
+    assert result(clf, "The U.S. dollar rose after the United States imposed tariffs on Mexico.")[0] == {"MEX", "USA"}
+    assert result(clf, "Israel pounds targets in Lebanon.")[0] == {"ISR", "LBN"}
