@@ -101,9 +101,9 @@ class Classifier:
             notes.append("topics: " + ", ".join(f"{t}×{n}" for t, n in topics[:MAX_TOPICS]))
         strength = min(1.0, sum(a.weight for a in actors[:2]) / 2.0)
         if is_sports_story(topics):
-            # "England beat France 2-1": teams and players' nationalities, no interstate event to count.
-            notes.append("sports story: no interstate dyad or event")
-            result.confidence = round(0.5 * strength, 3)
+            # "England beat France 2-1": teams and players' nationalities name no state acting.
+            notes.append("sports story: no state actor, dyad or event")
+            result.actors = []
             return result
 
         result.dyads = _weigh_dyads(prep.cleaned, mentions, where, why)

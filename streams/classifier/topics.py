@@ -28,9 +28,10 @@ TOPIC_PATTERNS: dict[str, str] = {
     "elections": r"elections?|electoral|ballots?|referendum|polls? (?:opened|closed)|voters?",
     "protest": r"protest\w*|demonstrat\w+|riot\w*|strikers?|hunger strike",
     "migration": r"migrants?|migration|immigra\w+|border crossings?|deport\w+|labou?r exports?|exporting labou?r",
-    "sports": r"football|soccer|league|world cup|olympics?|tournament|scored|goals?|striker|midfielder|goalkeeper|"
-    r"winger|head coach|stoppage time|semi-?finals?|quarter-?finals?|championship|fifa|uefa|bundesliga|"
-    r"premier league|nba|(?:beat|defeated|edged|thrashed|drew with|lost to) [\w .'-]{2,40}? \d{1,2}-\d{1,2}",
+    "sports": r"football|soccer|league|world cup|olympics?|tournament|scored|scoring|goals?|striker|midfielder|"
+    r"goalkeeper|winger|head coach|stoppage time|half-time|semi-?finals?|quarter-?finals?|championship|fifa|uefa|"
+    r"bundesliga|premier league|nba|"
+    r"(?:beat|defeated|edged|edges|edge|thrashed|drew with|lost to) [\w .'-]{2,40}? \d{1,2}-\d{1,2}",
 }
 # Politics that a sports story might carry ("Russia banned from the Olympics") keeps these topics ahead of sport.
 HARD_NEWS = ("military", "diplomacy", "sanctions", "nuclear", "missile", "terrorism", "humanitarian")

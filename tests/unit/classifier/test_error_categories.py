@@ -248,3 +248,13 @@ def test_a_state_named_only_by_its_currency_is_no_actor(clf: Classifier) -> None
     # A state that also acts stays; "pounds" is a verb too, so it is no currency word.
     assert result(clf, "The U.S. dollar rose after the United States imposed tariffs on Mexico.")[0] == {"MEX", "USA"}
     assert result(clf, "Israel pounds targets in Lebanon.")[0] == {"ISR", "LBN"}
+
+
+# 12. Sports: a game's teams and players name no state acting.
+def test_a_sports_story_has_no_state_actor(clf: Classifier) -> None:
+    title = "Japan edge Spain 2-1 to top World Cup group"
+    text = "Japan came from behind to beat Spain 2-1 in Doha, scoring twice within three minutes after half-time."
+    assert result(clf, text, title) == (set(), set(), "NONE")
+    # Politics about sport stays hard news.
+    text = "Russia was banned from the Winter Olympics after investigators found a state-run doping scheme."
+    assert result(clf, text)[0] == {"RUS"}
