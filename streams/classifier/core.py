@@ -31,7 +31,7 @@ from streams.classifier.shared_pass import SharedPass
 from streams.classifier.text_cleaning import MAX_INPUT_CHARS, PreparedText, prepare
 from streams.classifier.topics import MAX_TOPICS, TOPIC_REGEXES, TOPIC_SCAN_CHARS, count_topics, is_sports_story
 
-CLASSIFIER_VERSION = "1.1.0"
+CLASSIFIER_VERSION = "1.2.0"
 KEY_SENTENCES = 3  # body sentences with actors searched for the event cue
 MIN_DYAD_SHARE = 0.4  # dyads weaker than this share of the strongest are background (a later sentence vs the headline)
 MIN_DYAD_WEIGHT = 0.6  # one lead-sentence co-occurrence of two names is ~1.35; a bystander pair alone is ~0.45
