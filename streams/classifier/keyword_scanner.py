@@ -160,11 +160,15 @@ class KeywordScanner:
         zones = zones or {}
         anchored: dict[str, list[tuple[str, re.Pattern[str], int]]] = {}
         residual: list[str] = []
+        # The residual regex's groups are numbered: a pattern's name ("topic:sports") need not be a group name.
+        self._residual_names: dict[str, str] = {}
         for name, pattern in patterns:
             compiled = re.compile(pattern)
             prefixes = literal_prefixes(pattern)
             if prefixes is None:
-                residual.append(f"(?P<{name}>{pattern})")
+                group = f"r{len(residual)}"
+                self._residual_names[group] = name
+                residual.append(f"(?P<{group}>{pattern})")
                 continue
             # A prefix that extends another prefix of the same pattern would only re-run the same regex.
             minimal = {p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes)}
@@ -243,7 +247,7 @@ class KeywordScanner:
         if self._residual is not None:
             for zone, (start, end) in enumerate(zones):
                 for m in self._residual.finditer(lower, start, end):
-                    name = m.lastgroup or ""
+                    name = self._residual_names.get(m.lastgroup or "", "")
                     if self._zone_of.get(name, 0) == zone:
                         out[zone].append((name, m))
         return out

@@ -43,6 +43,14 @@ def test_scan_matches_at_word_starts_only() -> None:
     assert hits == [("a", "big aid"), ("t", "threatened")]
 
 
+def test_a_pattern_without_literal_prefix_keeps_any_name() -> None:
+    """Patterns no prefix can anchor go to one residual regex; names like "topic:sports" are not group names."""
+    scanner = KeywordScanner([("topic:sports", r"[a-z]+ball\b"), ("t", r"threat\b")])
+    assert scanner.residual_count == 1
+    hits = sorted((name, m.group()) for name, m in scanner.scan("a threat to football"))
+    assert hits == [("t", "threat"), ("topic:sports", "football")]
+
+
 def test_zones_find_what_separate_scanners_find() -> None:
     cues = [("t", r"threat(?:en|ened)?\b"), ("a", r"(?:big )?aid\b|aid\b")]
     topics = [("topic:trade", r"(?:trade|trading|free-trade)\b")]
