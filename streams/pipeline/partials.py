@@ -1,0 +1,99 @@
+"""Local aggregation between the worker's two agents: one *partial* record per (dyad, window) per classify batch.
+
+Flink's local-global aggregation and Kafka Streams' record cache, in the worker's terms: the classify agent groups
+the dyad events of a batch by window and sends one partial each on the worker's internal topic ``dyad-partials``
+(``<app id>-dyad-partials``, keyed by dyad, hence on the same partition number as the dyad's ``dyad-events``); the
+count agent merges partials into its windows. Faust's per-record consume cost is then paid per (dyad, window,
+batch) instead of per (article, dyad). ``dyad-events`` is still published, record for record, for other consumers.
+
+The topic is private to the worker (named under its app id like Faust's changelogs, created by the worker, covered
+by the worker's ACL on that prefix): its format may change with the worker, so it is not on the topic registry.
+
+A partial keeps one compact entry per article, with the article record's position, so the tally counts each
+article once whatever the batch boundaries of a replay (``WindowTally.add_partial``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas import DyadEvent
+from schemas.dyad_count import window_key
+from streams.pipeline.windows import window_bounds
+
+TOPIC_SUFFIX = "dyad-partials"
+
+
+def topic_name(app_id: str) -> str:
+    """The internal topic of the worker app ``app_id`` (e.g. ``dyadwatch-worker-dyad-partials``)."""
+    return f"{app_id}-{TOPIC_SUFFIX}"
+
+
+class Entry(NamedTuple):
+    """One article's dyad event in a partial: its article record's position and what the tally counts of it."""
+
+    partition: int
+    offset: int
+    article_id: str
+    event_type: str
+    quad_class: int
+    topics: list[str]
+    intensity: float
+
+
+class DyadPartial(BaseModel):
+    """The dyad events of one classify batch for one (dyad, window); window bounds in epoch seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dyad: str
+    window_start: float
+    window_end: float
+    entries: list[Entry]
+
+    @property
+    def key(self) -> str:
+        return window_key(self.dyad, self.bounds[0])
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return datetime.fromtimestamp(self.window_start, UTC), datetime.fromtimestamp(self.window_end, UTC)
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+class Partials:
+    """The partials of one batch, filled article by article; ``origins`` are the input events of each."""
+
+    def __init__(self, size: timedelta) -> None:
+        self.size = size
+        self._partials: dict[tuple[str, float], tuple[DyadPartial, list[Any]]] = {}
+
+    def add(self, record: DyadEvent, partition: int, offset: int, origin: Any) -> None:
+        start, end = window_bounds(record.published_at, self.size)
+        slot = (record.dyad, start.timestamp())
+        held = self._partials.get(slot)
+        if held is None:
+            partial = DyadPartial(dyad=record.dyad, window_start=slot[1], window_end=end.timestamp(), entries=[])
+            held = self._partials[slot] = (partial, [])
+        held[0].entries.append(
+            Entry(
+                partition,
+                offset,
+                record.article_id,
+                record.event_type.value,
+                int(record.quad_class),
+                record.topics,
+                record.intensity,
+            )
+        )
+        if not held[1] or held[1][-1] is not origin:
+            held[1].append(origin)
+
+    def drain(self) -> list[tuple[DyadPartial, list[Any]]]:
+        out, self._partials = list(self._partials.values()), {}
+        return out
