@@ -16,13 +16,13 @@ article once whatever the batch boundaries of a replay (``WindowTally.add_partia
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas import DyadEvent
 from schemas.dyad_count import window_key
-from streams.pipeline.windows import window_bounds
+from streams.pipeline.windows import Entry, window_bounds
 
 TOPIC_SUFFIX = "dyad-partials"
 
@@ -30,18 +30,6 @@ TOPIC_SUFFIX = "dyad-partials"
 def topic_name(app_id: str) -> str:
     """The internal topic of the worker app ``app_id`` (e.g. ``dyadwatch-worker-dyad-partials``)."""
     return f"{app_id}-{TOPIC_SUFFIX}"
-
-
-class Entry(NamedTuple):
-    """One article's dyad event in a partial: its article record's position and what the tally counts of it."""
-
-    partition: int
-    offset: int
-    article_id: str
-    event_type: str
-    quad_class: int
-    topics: list[str]
-    intensity: float
 
 
 class DyadPartial(BaseModel):

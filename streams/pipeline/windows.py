@@ -11,15 +11,13 @@ window's record stays a few hundred bytes at any number of articles, and each ch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from schemas import DyadWindowCount
 from schemas.dyad_count import window_key
-
-if TYPE_CHECKING:
-    from streams.pipeline.partials import DyadPartial, Entry
 
 MAX_SAMPLE_IDS = 10
 
@@ -29,6 +27,18 @@ class Position(NamedTuple):
 
     partition: int
     offset: int
+
+
+class Entry(NamedTuple):
+    """One article's dyad event as the tally counts it, with its article record's position (a partial's entry)."""
+
+    partition: int
+    offset: int
+    article_id: str
+    event_type: str
+    quad_class: int
+    topics: list[str]
+    intensity: float
 
 
 def window_bounds(ts: datetime, size: timedelta) -> tuple[datetime, datetime]:
@@ -68,8 +78,8 @@ class WindowTally:
     def key(self) -> str:
         return window_key(self.dyad, self.window_start)
 
-    def add_partial(self, partial: DyadPartial, *, offset: int, redelivered: bool = False) -> int:
-        """Count ``partial``'s entries (read at input ``offset``), each article position once; returns how many.
+    def add_partial(self, entries: Iterable[Entry], *, offset: int, redelivered: bool = False) -> int:
+        """Count a partial's ``entries`` (read at input ``offset``), each article position once; returns how many.
 
         A partial replayed by the count agent (``offset`` counted already) adds nothing. An entry whose article
         position its articles partition has passed already was counted from an earlier partial (the classify agent
@@ -81,7 +91,7 @@ class WindowTally:
             return 0
         self.input_offset = offset
         counted = 0
-        for entry in partial.entries:
+        for entry in entries:
             key = str(entry.partition)
             passed = self.sources.get(key, -1)
             if entry.offset <= passed and not redelivered:

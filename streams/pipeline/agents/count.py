@@ -72,7 +72,9 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
                 )
             # Counted once per position even when replayed; stored and published anyway, so the changelog and
             # dyad-counts catch up with a local store that was ahead of them when the worker died.
-            window.tally.add_partial(partial, offset=item.offset, redelivered=was_redelivered(item.event.message))
+            window.tally.add_partial(
+                partial.entries, offset=item.offset, redelivered=was_redelivered(item.event.message)
+            )
             window.anchor = item.anchor
             window.offsets.append(item.offset)
             window.events.append(item.event)

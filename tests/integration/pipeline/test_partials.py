@@ -11,8 +11,8 @@ from schemas import DyadEvent
 from schemas.dyad_count import window_key
 from streams.kafka.clients import make_producer
 from streams.pipeline import partials
-from streams.pipeline.partials import DyadPartial, Entry
-from streams.pipeline.windows import window_bounds
+from streams.pipeline.partials import DyadPartial
+from streams.pipeline.windows import Entry, window_bounds
 from streams.runtime.settings import Settings
 from tests.integration.pipeline import kafka_io
 from tests.integration.pipeline.articles import expected_counts, prk_rus_article, recent_start

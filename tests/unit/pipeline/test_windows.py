@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from streams.pipeline.partials import DyadPartial, Entry
-from streams.pipeline.windows import WindowTally, window_bounds
+from streams.pipeline.windows import Entry, WindowTally, window_bounds
 
 T0 = datetime(2025, 6, 10, 9, 7, 30, tzinfo=UTC)
 
@@ -12,9 +11,9 @@ def _entry(
     return Entry(*source, article, event_type, 4, list(topics), intensity)
 
 
-def _partial(*entries: Entry) -> DyadPartial:
-    start, end = window_bounds(T0, timedelta(minutes=15))
-    return DyadPartial(dyad="PRK-RUS", window_start=start.timestamp(), window_end=end.timestamp(), entries=entries)
+def _partial(*entries: Entry) -> list[Entry]:
+    """A partial's entries, as the count agent hands them to the tally."""
+    return list(entries)
 
 
 def test_window_bounds_are_aligned_and_half_open():
