@@ -25,6 +25,8 @@ from schemas.dyad_count import window_key
 from streams.pipeline.windows import Entry, window_bounds
 
 TOPIC_SUFFIX = "dyad-partials"
+# Entries per partial record: ~100 bytes each, so a record stays far below Kafka's 1 MB whatever the batch size.
+MAX_ENTRIES = 2_000
 
 
 def topic_name(app_id: str) -> str:
@@ -57,14 +59,19 @@ class DyadPartial(BaseModel):
 class Partials:
     """The partials of one batch, filled article by article; ``origins`` are the input events of each."""
 
-    def __init__(self, size: timedelta) -> None:
+    def __init__(self, size: timedelta, max_entries: int = MAX_ENTRIES) -> None:
         self.size = size
+        self.max_entries = max_entries
         self._partials: dict[tuple[str, float], tuple[DyadPartial, list[Any]]] = {}
+        self._full: list[tuple[DyadPartial, list[Any]]] = []  # closed at ``max_entries``, in the order they filled
 
     def add(self, record: DyadEvent, partition: int, offset: int, origin: Any) -> None:
         start, end = window_bounds(record.published_at, self.size)
         slot = (record.dyad, start.timestamp())
         held = self._partials.get(slot)
+        if held is not None and len(held[0].entries) >= self.max_entries:
+            self._full.append(self._partials.pop(slot))
+            held = None
         if held is None:
             partial = DyadPartial(dyad=record.dyad, window_start=slot[1], window_end=end.timestamp(), entries=[])
             held = self._partials[slot] = (partial, [])
@@ -83,5 +90,7 @@ class Partials:
             held[1].append(origin)
 
     def drain(self) -> list[tuple[DyadPartial, list[Any]]]:
-        out, self._partials = list(self._partials.values()), {}
+        """The batch's partials with their origins; a window's full ones before its last, so in article order."""
+        out = [*self._full, *self._partials.values()]
+        self._partials, self._full = {}, []
         return out

@@ -167,6 +167,19 @@ async def test_a_partial_straddling_the_counted_positions_counts_only_its_new_ar
     assert stored["sample_article_ids"] == [f"a{n}" for n in range(10)]
 
 
+async def test_a_batch_over_the_entry_limit_goes_in_several_partials_in_article_order():
+    app, _producer, agent = _step()
+    batch = Partials(timedelta(minutes=15), max_entries=4)
+    for n in range(10):
+        batch.add(_record(n), 0, n, origin=n)
+    drained = batch.drain()
+    assert [[e.offset for e in p.entries] for p, _ in drained] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert [origins for _, origins in drained] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    events = [Event(Message(p.to_bytes(), i, key=b"PRK-RUS")) for i, (p, _) in enumerate(drained)]
+    await agent(Stream([events]))
+    assert app.tables["dyad-windows"][KEY]["count"] == 10
+
+
 async def test_a_redelivered_partial_behind_later_positions_is_counted():
     app, _producer, agent = _step()
     later = _one(0, offset=0, source=(0, 11))
