@@ -25,8 +25,9 @@ from schemas.dyad_count import window_key
 from streams.pipeline.windows import Entry, window_bounds
 
 TOPIC_SUFFIX = "dyad-partials"
-# Entries per partial record: ~100 bytes each, so a record stays far below Kafka's 1 MB whatever the batch size.
-MAX_ENTRIES = 2_000
+# Entries per partial record (~100-200 bytes each): a record stays below the producer's 256 KiB batches and far
+# below Kafka's 1 MB, whatever the batch size.
+MAX_ENTRIES = 1_000
 
 
 def topic_name(app_id: str) -> str:
