@@ -87,12 +87,18 @@ class Batches:
         self._known: set[str] = set()  # topics whose partitions the producer knows (needed to place a key)
 
     async def add(self, record: Outgoing) -> bool:
-        """Queue ``record`` in its partition's batch; False if it is larger than a batch on its own (the caller sends
-        it alone, after the batch queued before it, so a partition's records keep their order)."""
-        if record.topic not in self._known:
-            await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
-            self._known.add(record.topic)
-        partition = record.partition if record.partition is not None else self.partition_of(record.topic, record.key)
+        """Queue ``record`` in its partition's batch; False if it cannot be batched (larger than a batch on its own,
+        or no metadata to place it): the caller then sends it by itself after flushing what was batched before it,
+        so a partition's records keep their order (the count agent relies on it for the partials)."""
+        try:
+            if record.topic not in self._known:
+                await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
+                self._known.add(record.topic)
+            partition = record.partition
+            if partition is None:
+                partition = self.partition_of(record.topic, record.key)
+        except Exception:  # the broker away, say: the producer's own send reports it on the record's future
+            return False
         tp = (record.topic, partition)
         held = self._open.get(tp)
         if held is not None and self._append(held[0], record):
@@ -134,8 +140,12 @@ class Deliveries:
         self.pending: list[Outgoing] = []
 
     async def send(self, record: Outgoing) -> None:
-        batched = self.batches is not None and record.timestamp is None and await self.batches.add(record)
-        self.pending.append(record if batched else await queue(self.producer, record))
+        if self.batches is not None:
+            if record.timestamp is None and await self.batches.add(record):
+                self.pending.append(record)
+                return
+            await self.batches.flush()  # a record sent by itself goes after those batched before it
+        self.pending.append(await queue(self.producer, record))
 
     async def settle(self, refuse: Refuse) -> int:
         """Wait for every pending record's acknowledgement; deliver the failed ones alone, in their order, or hand

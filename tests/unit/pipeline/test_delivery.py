@@ -254,3 +254,19 @@ async def test_a_record_too_large_for_a_batch_goes_alone_after_the_batch_before_
         await deliveries.send(_outgoing(value))
     assert await deliveries.settle(refuse=None) == 0
     assert [v for _, _, v in broker.appended] == [b"v0", b"v1", b"a-large-one", b"v3"]
+
+
+async def test_a_record_that_cannot_be_placed_goes_by_itself_after_the_records_batched_before_it():
+    broker = BatchBroker()
+
+    def partition_of(topic, key):
+        if key == b"unplaceable":
+            raise KafkaTimeoutError()
+        return 0
+
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, partition_of))
+    await deliveries.send(_outgoing(b"v0", partition=None))
+    await deliveries.send(delivery.Outgoing("t", b"unplaceable", b"v1", None, None, [], (), None))
+    await deliveries.send(_outgoing(b"v2", partition=None))
+    assert await deliveries.settle(refuse=None) == 0
+    assert [v for _, _, v in broker.appended] == [b"v0", b"v1", b"v2"]
