@@ -15,10 +15,12 @@ from bench.bench_cluster import WorkerProcess, bench_settings, committed_lag, cr
 from bench.passthrough import passthrough
 from schemas import Alert, DyadWindowCount, RawArticle
 from streams.kafka.clients import make_consumer, make_producer
+from streams.pipeline import partials
 from streams.runtime.settings import Settings
 from streams.sources.demo import DemoWriter, load_world
 
-WORKER_INPUTS = ("articles", "dyad-events")  # the topics the worker consumes (it only produces the others)
+# The topics the worker consumes (it only produces the others): articles, and its own internal partials topic.
+WORKER_INPUTS = ("articles", partials.TOPIC_SUFFIX)
 
 
 def demo_articles(n: int, *, seed: int, start: datetime, span: timedelta) -> Iterator[RawArticle]:
@@ -57,8 +59,9 @@ def fill_backlog(settings: Settings, n: int) -> None:
 
 def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS, group: str | None = None) -> int:
     """Records the worker group (or ``group``) has not yet committed on its input topics."""
-    topics = [settings.topic(t) for t in inputs]
-    return asyncio.run(committed_lag(settings, group or f"{settings.topic_prefix}-worker", topics))
+    group = group or f"{settings.topic_prefix}-worker"
+    topics = [partials.topic_name(group) if t == partials.TOPIC_SUFFIX else settings.topic(t) for t in inputs]
+    return asyncio.run(committed_lag(settings, group, topics))
 
 
 def faust_baseline(settings: Settings, n: int, mode: str) -> dict:

@@ -28,6 +28,8 @@ from streams.pipeline.agents.classify import Classifier
 from streams.pipeline.agents.faust_internals import set_changelog_buffer_limit
 from streams.pipeline.agents.gap_filler import GapFiller
 from streams.pipeline.agents.stage import Pipeline
+from streams.pipeline.partials import TOPIC_SUFFIX as PARTIALS
+from streams.pipeline.partials import topic_name as partials_topic_name
 from streams.runtime import heap_trim
 from streams.runtime.metrics import CONTENT_TYPE, PipelineMetrics
 from streams.runtime.settings import Settings
@@ -91,7 +93,8 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
                 internal=False,
             )
             for suffix, spec in TOPICS.items()
-        },
+        }
+        | {PARTIALS: partials_topic(app)},
     )
     classify.register(app, pipeline, classifier)
     count.register(app, pipeline, AlertStep(app, pipeline))
@@ -103,6 +106,20 @@ def create_app(settings: Settings, rules: RuleSet, classifier: Classifier | None
             heap_trim.trim_heap()
 
     return app
+
+
+def partials_topic(app: faust.App) -> Any:
+    """The worker's internal topic from classify to count: partitioned like dyad-events, its keys' partitions
+    the same, bounded by size like dyad-events (``streams/pipeline/partials.py``)."""
+    spec = TOPICS["dyad-events"]
+    return app.topic(
+        partials_topic_name(app.conf.id),
+        partitions=spec.partitions,
+        key_serializer="raw",
+        value_serializer="raw",
+        internal=True,
+        config=spec.config(),
+    )
 
 
 def instance_id(settings: Settings) -> str:

@@ -1,21 +1,22 @@
 """Pure window logic of the count agent: which window an event falls in, and the idempotent tally.
 
-No Faust import: the agent only stores what these functions return. The tally is idempotent by position, in
-constant size: it remembers the highest input offset it counted (every record of one dyad, hence of one window,
-arrives on one dyad-events partition, in order), so the count agent's own replays after a crash are skipped; and
-the highest *source* position (articles partition → offset, at most one entry per articles partition) it counted,
-so dyad events the classify agent published again after a crash of its own are skipped too. Neither grows with the
-count: one window's record stays a few hundred bytes at any number of articles, and each check is a dictionary
-lookup.
+No Faust import: the agent only stores what these functions return. The tally merges the classify agent's partial
+records (``streams/pipeline/partials.py``) and is idempotent by position, in constant size: it remembers the highest
+input offset it counted (every partial of one dyad, hence of one window, arrives on one partition, in order), so
+the count agent's own replays after a crash are skipped; and the highest *source* position (articles partition →
+offset, at most one entry per articles partition) it counted, so articles the classify agent published again after
+a crash of its own are skipped entry by entry, however that replay was batched. Neither grows with the count: one
+window's record stays a few hundred bytes at any number of articles, and each check is a dictionary lookup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from schemas import DyadEvent, DyadWindowCount
+from schemas import DyadWindowCount
 from schemas.dyad_count import window_key
 
 MAX_SAMPLE_IDS = 10
@@ -26,6 +27,18 @@ class Position(NamedTuple):
 
     partition: int
     offset: int
+
+
+class Entry(NamedTuple):
+    """One article's dyad event as the tally counts it, with its article record's position (a partial's entry)."""
+
+    partition: int
+    offset: int
+    article_id: str
+    event_type: str
+    quad_class: int
+    topics: list[str]
+    intensity: float
 
 
 def window_bounds(ts: datetime, size: timedelta) -> tuple[datetime, datetime]:
@@ -41,7 +54,8 @@ def window_bounds(ts: datetime, size: timedelta) -> tuple[datetime, datetime]:
 class WindowTally:
     """The running state of one (dyad, window); stored whole in the table and its changelog.
 
-    ``input_offset`` is the highest offset of the agent's input partition (``partition``) counted here, ``sources``
+    ``input_offset`` is the highest offset of the agent's input partition (``partition``) counted here (stored as
+    ``partial_offset``: offsets of the earlier dyad-events input mean nothing on the partials topic), ``sources``
     the highest article position counted per articles partition (keys are partition numbers as strings, for JSON).
     ``updated_at`` (epoch seconds, the worker's clock) decides when the window expires.
     """
@@ -64,30 +78,37 @@ class WindowTally:
     def key(self) -> str:
         return window_key(self.dyad, self.window_start)
 
-    def add(self, event: DyadEvent, *, offset: int, source: Position | None = None, redelivered: bool = False) -> bool:
-        """Count ``event``, read at input ``offset``, once; False when this position was counted already.
+    def add_partial(self, entries: Iterable[Entry], *, offset: int, redelivered: bool = False) -> int:
+        """Count a partial's ``entries`` (read at input ``offset``), each article position once; returns how many.
 
-        ``source`` is the article record it derives from (None when its producer did not say). A record sent again
-        after its first send failed (``redelivered``) may arrive behind later positions of its source partition,
-        and its first send was never appended, so only the input offset decides for it.
+        A partial replayed by the count agent (``offset`` counted already) adds nothing. An entry whose article
+        position its articles partition has passed already was counted from an earlier partial (the classify agent
+        published it again after a crash, possibly batched otherwise). A partial sent again after its first send
+        failed (``redelivered``) may arrive behind later positions, and its first send was never appended, so only
+        the input offset decides for it.
         """
         if offset <= self.input_offset:
-            return False
+            return 0
         self.input_offset = offset
-        if source is not None:
-            key = str(source.partition)
-            counted = self.sources.get(key, -1)
-            if source.offset <= counted and not redelivered:
-                return False
-            self.sources[key] = max(counted, source.offset)
+        counted = 0
+        for entry in entries:
+            key = str(entry.partition)
+            passed = self.sources.get(key, -1)
+            if entry.offset <= passed and not redelivered:
+                continue
+            self.sources[key] = max(passed, entry.offset)
+            self._count(entry)
+            counted += 1
+        return counted
+
+    def _count(self, entry: Entry) -> None:
         self.count += 1
-        self.sample_article_ids = [*self.sample_article_ids[-(MAX_SAMPLE_IDS - 1) :], event.article_id]
-        _bump(self.by_event_type, event.event_type.value)
-        _bump(self.by_quad_class, str(int(event.quad_class)))
-        for topic in event.topics:
+        self.sample_article_ids = [*self.sample_article_ids[-(MAX_SAMPLE_IDS - 1) :], entry.article_id]
+        _bump(self.by_event_type, entry.event_type)
+        _bump(self.by_quad_class, str(entry.quad_class))
+        for topic in entry.topics:
             _bump(self.by_topic, topic)
-        self.intensity_sum += event.intensity
-        return True
+        self.intensity_sum += entry.intensity
 
     def to_count(self, updated_at: datetime) -> DyadWindowCount:
         mean = self.intensity_sum / self.count if self.count else 0.0
@@ -111,7 +132,7 @@ class WindowTally:
             "window_end": self.window_end.timestamp(),
             "partition": self.partition,
             "count": self.count,
-            "input_offset": self.input_offset,
+            "partial_offset": self.input_offset,
             "sources": self.sources,
             "sample_article_ids": self.sample_article_ids,
             "by_event_type": self.by_event_type,
@@ -130,7 +151,7 @@ class WindowTally:
             window_end=datetime.fromtimestamp(data["window_end"], UTC),
             partition=data["partition"],
             count=int(data["count"]) if legacy_ids is None else len(legacy_ids),
-            input_offset=int(data.get("input_offset", -1)),
+            input_offset=int(data.get("partial_offset", -1)),
             sources=dict(data.get("sources", {})),
             sample_article_ids=list(data["sample_article_ids"] if legacy_ids is None else legacy_ids[-MAX_SAMPLE_IDS:]),
             by_event_type=dict(data["by_event_type"]),

@@ -24,6 +24,7 @@ from schemas import DyadWindowCount
 from schemas.base import utc_now
 from streams.alerting.engine import DyadAlertState, evaluate
 from streams.pipeline.agents.stage import Pipeline
+from streams.pipeline.partials import TOPIC_SUFFIX
 
 CACHED_DYADS = 4096
 PAST_SUFFIX = "#past"
@@ -32,7 +33,7 @@ PAST_SUFFIX = "#past"
 class AlertStep:
     def __init__(self, app: Any, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.states = pipeline.table(app, "dyad-alert-state", "dyad-events")
+        self.states = pipeline.table(app, "dyad-alert-state", TOPIC_SUFFIX)  # the count agent's input
         self._cache: OrderedDict[tuple[int, str], DyadAlertState] = OrderedDict()
         pipeline.partition_state.append(self)
         self.live_horizon = timedelta(hours=pipeline.settings.alert_live_horizon_hours)

@@ -1,5 +1,6 @@
 """classify: articles → events and dyad-events. Drops re-sent articles (by id, within the dedup horizon),
-classifies the rest, publishes each event and its per-dyad records (``fan_out``).
+classifies the rest, publishes each event and its per-dyad records (``fan_out``), and at the end of the batch one
+partial per (dyad, window) it touched for the count agent (``streams/pipeline/partials.py``).
 
 The dedup memory is partitioned like the articles topic, so it only sees every copy of an article when every copy
 is keyed by its id. A record found on another partition than its id's (another key, or none) is sent back to
@@ -11,6 +12,7 @@ once. An article published further in the future than ``DYADWATCH_FUTURE_TOLERAN
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Protocol
 
 from schemas import ClassifiedEvent, RawArticle
@@ -20,6 +22,7 @@ from streams.pipeline.agents.deadletter import Rejected
 from streams.pipeline.agents.faust_internals import acting_for, key_partition
 from streams.pipeline.agents.stage import Item, Pipeline, run_stage
 from streams.pipeline.dedup import Sighting, Verdict, judge
+from streams.pipeline.partials import TOPIC_SUFFIX, Partials
 
 AGENT = "classify"
 log = logging.getLogger("dyadwatch.agents.classify")
@@ -95,7 +98,16 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
         seen.advance(message.partition, message.timestamp)
         return duplicate
 
+    partials = Partials(timedelta(minutes=pipeline.settings.window_minutes))
+
     async def handle(items: list[Item[RawArticle]]) -> None:
+        try:
+            await classify_each(items)
+        finally:  # a batch that fails half-way still hands on what it published (see run_stage)
+            for partial, origins in partials.drain():
+                await pipeline.send(AGENT, TOPIC_SUFFIX, partial.dyad, partial, origins=origins)
+
+    async def classify_each(items: list[Item[RawArticle]]) -> None:
         for item in items:
             origins = (item.event,)
             if keyed_elsewhere(item):
@@ -112,7 +124,9 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
                 await pipeline.reject(AGENT, item.event, rejected)
                 continue
             await pipeline.send(AGENT, "events", classified.article_id, classified, origins=origins)
-            await fan_out.publish(pipeline, AGENT, classified, item.event)
+            message = item.event.message
+            for record in await fan_out.publish(pipeline, AGENT, classified, item.event):
+                partials.add(record, message.partition, message.offset, item.event)
 
     @app.agent(pipeline.topics["articles"], name=AGENT)
     async def classify(stream: Any) -> None:

@@ -1,6 +1,8 @@
-"""count: dyad-events → windowed tallies per dyad (table + changelog) → dyad-counts, then the alert rules.
+"""count: dyad partials → windowed tallies per dyad (table + changelog) → dyad-counts, then the alert rules.
 
-A batch's records are added to their windows' tallies first; then each window it touched is stored once,
+Its input is the classify agent's partials (``streams/pipeline/partials.py``): one record per (dyad, window) per
+classify batch, carrying that batch's articles for the window, not one record per (article, dyad). A batch's
+partials are merged into their windows' tallies first; then each window it touched is stored once,
 published once on ``dyad-counts`` (compacted, key ``dyad@window_start``, same partition number as its input) and
 handed once to the alert step (``alert.AlertStep``). Consumers see every window's latest state either way; a busy
 window costs one table write and one record per batch instead of one per article.
@@ -8,24 +10,23 @@ window costs one table write and one record per batch instead of one per article
 Every event is counted in the window of its published time, however old: history imported after live traffic
 gets windows of its own. A window is kept ``DYADWATCH_WINDOW_RETENTION_DAYS`` after its last update (or its end,
 if later), by the worker's clock, so an import stays available (and serves as the spike rules' baseline) for that
-long whatever its dates. Only an event from the future beyond ``DYADWATCH_FUTURE_TOLERANCE_S`` is refused.
+long whatever its dates. An article from the future beyond ``DYADWATCH_FUTURE_TOLERANCE_S`` is refused by the
+classify agent, before it reaches a partial.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from schemas import DyadEvent
 from schemas.base import utc_now
-from schemas.dyad_count import window_key
 from streams.pipeline.agents.alert import AlertStep
-from streams.pipeline.agents.deadletter import Rejected
-from streams.pipeline.agents.delivery import source_position, was_redelivered
+from streams.pipeline.agents.delivery import was_redelivered
 from streams.pipeline.agents.faust_internals import acting_for
 from streams.pipeline.agents.stage import Item, Pipeline, run_stage
-from streams.pipeline.windows import WindowTally, window_bounds
+from streams.pipeline.partials import TOPIC_SUFFIX, DyadPartial
+from streams.pipeline.windows import WindowTally
 
 AGENT = "count"
 
@@ -51,47 +52,28 @@ class Touched:
 
 
 def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
-    settings = pipeline.settings
-    size = timedelta(minutes=settings.window_minutes)
-    retention_s = settings.window_retention_days * 86400.0
-    tolerance = timedelta(seconds=settings.future_tolerance_s)
-    windows = pipeline.expiring_table(app, "dyad-windows", "dyad-events", tally_timing(retention_s), retention_s)
+    retention_s = pipeline.settings.window_retention_days * 86400.0
+    windows = pipeline.expiring_table(app, "dyad-windows", TOPIC_SUFFIX, tally_timing(retention_s), retention_s)
 
-    def check(record: DyadEvent, now: datetime) -> None:
-        """Reject a record from the future (beyond the clock-skew tolerance): its window has not begun."""
-        if record.published_at > now + tolerance:
-            raise Rejected(
-                "future_timestamp",
-                f"published_at {record.published_at.isoformat()} is more than {settings.future_tolerance_s} s "
-                "ahead of the worker's clock (DYADWATCH_FUTURE_TOLERANCE_S)",
-            )
-
-    async def tally(items: list[Item[DyadEvent]], now: datetime) -> dict[str, Touched]:
-        """Add each record to its window, in order."""
+    def tally(items: list[Item[DyadPartial]], now: datetime) -> dict[str, Touched]:
+        """Merge each partial into its window, in order."""
         touched: dict[str, Touched] = {}
         for item in items:
-            record, partition = item.value, item.partition
-            with acting_for(item.anchor):
-                windows.prepare(partition)
-                bounds = window_bounds(record.published_at, size)
-                try:
-                    check(record, now)
-                except Rejected as rejected:
-                    await pipeline.reject(AGENT, item.event, rejected)
-                    continue
-                key = window_key(record.dyad, bounds[0])
-                window = touched.get(key)
-                if window is None:
+            partial, partition = item.value, item.partition
+            key = partial.key
+            window = touched.get(key)
+            if window is None:
+                with acting_for(item.anchor):
+                    windows.prepare(partition)
                     stored = windows.get(key)
-                    state = WindowTally.from_dict(stored) if stored else None
-                    window = touched[key] = Touched(
-                        state or WindowTally.empty(record.dyad, bounds, partition), item.anchor
-                    )
+                state = WindowTally.from_dict(stored) if stored else None
+                window = touched[key] = Touched(
+                    state or WindowTally.empty(partial.dyad, partial.bounds, partition), item.anchor
+                )
             # Counted once per position even when replayed; stored and published anyway, so the changelog and
             # dyad-counts catch up with a local store that was ahead of them when the worker died.
-            message = item.event.message
-            window.tally.add(
-                record, offset=item.offset, source=source_position(message), redelivered=was_redelivered(message)
+            window.tally.add_partial(
+                partial.entries, offset=item.offset, redelivered=was_redelivered(item.event.message)
             )
             window.anchor = item.anchor
             window.offsets.append(item.offset)
@@ -99,9 +81,9 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
             windows.observe(partition, now.timestamp())  # expiry follows the worker's clock (updates)
         return touched
 
-    async def handle(items: list[Item[DyadEvent]]) -> None:
+    async def handle(items: list[Item[DyadPartial]]) -> None:
         now = utc_now()
-        touched = await tally(items, now)
+        touched = tally(items, now)
         for key, window in touched.items():
             partition = window.tally.partition
             with acting_for(window.anchor):
@@ -115,6 +97,6 @@ def register(app: Any, pipeline: Pipeline, alerts: AlertStep) -> None:
             with acting_for(anchor):
                 windows.expire(partition)
 
-    @app.agent(pipeline.topics["dyad-events"], name=AGENT)
+    @app.agent(pipeline.topics[TOPIC_SUFFIX], name=AGENT)
     async def count(stream: Any) -> None:
-        await run_stage(pipeline, stream, agent=AGENT, model=DyadEvent, handle=handle)
+        await run_stage(pipeline, stream, agent=AGENT, model=DyadPartial, handle=handle)

@@ -74,14 +74,77 @@ def refusal(exc: BaseException) -> str | None:
     return f"{type(cause).__name__}: {description}".strip()
 
 
-class Deliveries:
-    """The records one agent queued since its last settle."""
+class Batches:
+    """Records queued in aiokafka batches, one open batch per (topic, partition), handed to the producer when full
+    or at ``flush``: one accumulator call and one future per batch instead of per record. Every record of a batch
+    gets the batch's future, so a batch the broker refuses fails each of its records, as the producer's own batches
+    do (``Deliveries`` then sends them again one by one)."""
 
-    def __init__(self, producer: Any) -> None:
+    def __init__(self, kafka: Any, partition_of: Callable[[str, bytes | None], int]) -> None:
+        self.kafka = kafka
+        self.partition_of = partition_of
+        self._open: dict[tuple[str, int], tuple[Any, list[Outgoing]]] = {}
+        self._known: set[str] = set()  # topics whose partitions the producer knows (needed to place a key)
+
+    async def add(self, record: Outgoing) -> bool:
+        """Queue ``record`` in its partition's batch; False if it cannot be batched (larger than a batch on its own,
+        or no metadata to place it): the caller then sends it by itself after flushing what was batched before it,
+        so a partition's records keep their order (the count agent relies on it for the partials)."""
+        try:
+            if record.topic not in self._known:
+                await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
+                self._known.add(record.topic)
+            partition = record.partition
+            if partition is None:
+                partition = self.partition_of(record.topic, record.key)
+        except Exception:  # the broker away, say: the producer's own send reports it on the record's future
+            return False
+        tp = (record.topic, partition)
+        held = self._open.get(tp)
+        if held is not None and self._append(held[0], record):
+            held[1].append(record)
+            return True
+        if held is not None:  # full: it goes first
+            await self._send(tp)
+        batch = self.kafka.create_batch()
+        if not self._append(batch, record):
+            return False
+        self._open[tp] = (batch, [record])
+        return True
+
+    async def flush(self) -> None:
+        for tp in list(self._open):
+            await self._send(tp)
+
+    @staticmethod
+    def _append(batch: Any, record: Outgoing) -> bool:
+        return batch.append(timestamp=None, key=record.key, value=record.value, headers=record.headers) is not None
+
+    async def _send(self, tp: tuple[str, int]) -> None:
+        batch, records = self._open.pop(tp)
+        try:
+            future = await self.kafka.send_batch(batch, tp[0], partition=tp[1])
+        except Exception as exc:
+            future = asyncio.get_running_loop().create_future()
+            future.set_exception(exc)
+        for record in records:
+            record.future = future
+
+
+class Deliveries:
+    """The records one agent queued since its last settle; batched per partition when ``batches`` is given."""
+
+    def __init__(self, producer: Any, batches: Batches | None = None) -> None:
         self.producer = producer
+        self.batches = batches
         self.pending: list[Outgoing] = []
 
     async def send(self, record: Outgoing) -> None:
+        if self.batches is not None:
+            if record.timestamp is None and await self.batches.add(record):
+                self.pending.append(record)
+                return
+            await self.batches.flush()  # a record sent by itself goes after those batched before it
         self.pending.append(await queue(self.producer, record))
 
     async def settle(self, refuse: Refuse) -> int:
@@ -89,6 +152,8 @@ class Deliveries:
         them to ``refuse`` with the reason. Returns how many failed their first send."""
         failures = 0
         while self.pending:  # ``refuse`` queues dead letters, which are settled in turn
+            if self.batches is not None:
+                await self.batches.flush()
             pending, self.pending = self.pending, []
             failed = []
             for record in pending:  # a done future is awaited without suspending; most are done together

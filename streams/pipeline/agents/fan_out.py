@@ -41,8 +41,10 @@ def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
     return out
 
 
-async def publish(pipeline: Pipeline, agent: str, event: ClassifiedEvent, origin: Any) -> None:
-    """Send ``event``'s dyad records to dyad-events; ``origin`` is the article's input event."""
+async def publish(pipeline: Pipeline, agent: str, event: ClassifiedEvent, origin: Any) -> list[DyadEvent]:
+    """Send ``event``'s dyad records to dyad-events and return them; ``origin`` is the article's input event."""
     headers = (source_header(origin.message),)
-    for record in dyad_events(event):
+    records = dyad_events(event)
+    for record in records:
         await pipeline.send(agent, "dyad-events", record.dyad, record, origins=(origin,), headers=headers)
+    return records

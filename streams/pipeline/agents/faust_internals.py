@@ -62,6 +62,18 @@ def key_partition(producer: Any, topic: str, key: bytes) -> int:
     return producer.key_partition(topic, key).partition
 
 
+def kafka_producer(producer: Any) -> Any | None:
+    """The aiokafka producer under the app's producer (``Producer._ensure_producer``, undocumented), for aiokafka's
+    batch API; None for a producer without one (a test's fake) or before the app's producer started."""
+    ensure = getattr(producer, "_ensure_producer", None)
+    if ensure is None:
+        return None
+    try:
+        return ensure()
+    except Exception:  # not started yet
+        return None
+
+
 def disable_spinner(worker: Any) -> None:
     """No terminal spinner: it sets the root logger to DEBUG (``Worker.spinner``, undocumented)."""
     worker.spinner = None

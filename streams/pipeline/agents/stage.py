@@ -6,6 +6,7 @@ agent module only holds its own step.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -17,9 +18,9 @@ from pydantic import BaseModel
 from schemas.base import Payload
 from streams.alerting.rules import RuleSet
 from streams.pipeline.agents.deadletter import Rejected, dead_letter, decode
-from streams.pipeline.agents.delivery import Deliveries, Outgoing
+from streams.pipeline.agents.delivery import Batches, Deliveries, Outgoing
 from streams.pipeline.agents.expiring_table import ExpiringTable, Timing
-from streams.pipeline.agents.faust_internals import partition_items, wait_for_commit
+from streams.pipeline.agents.faust_internals import kafka_producer, key_partition, partition_items, wait_for_commit
 from streams.pipeline.agents.gap_filler import GapFiller
 from streams.runtime.metrics import PipelineMetrics
 from streams.runtime.settings import Settings
@@ -126,7 +127,10 @@ class Pipeline:
     def _deliveries(self, agent: str) -> Deliveries:
         deliveries = self.deliveries.get(agent)
         if deliveries is None:
-            deliveries = self.deliveries[agent] = Deliveries(self.producer)
+            kafka = kafka_producer(self.producer)
+            partition_of = functools.partial(key_partition, self.producer)
+            batches = Batches(kafka, partition_of) if kafka is not None else None
+            deliveries = self.deliveries[agent] = Deliveries(self.producer, batches)
         return deliveries
 
     async def reject(self, agent: str, event: Any, rejected: Rejected) -> None:

@@ -58,7 +58,7 @@ def _step(rules=RULES) -> tuple[AlertStep, FakeApp, FakeProducer]:
         rules=rules,
         metrics=PipelineMetrics(),
         gaps=GapFiller(Settings(), group_id="g"),
-        topics={s: FakeTopic(f"t.{s}") for s in ("dyad-events", "alerts")},
+        topics={s: FakeTopic(f"t.{s}") for s in ("dyad-partials", "alerts")},
         producer=producer,
     )
     return AlertStep(app, pipeline), app, producer

@@ -163,3 +163,110 @@ def test_the_source_header_round_trips_and_bad_ones_are_ignored():
     assert source_position(type("M", (), {"headers": [source_header(message)]})()) == Position(3, 41)
     assert source_position(type("M", (), {"headers": {SOURCE_HEADER: b"3:x"}})()) is None
     assert source_position(type("M", (), {"headers": None})()) is None
+
+
+class FakeBatch:
+    """aiokafka's BatchBuilder: holds up to ``room`` records; one larger than ``max_value`` never fits."""
+
+    def __init__(self, room: int, max_value: int) -> None:
+        self.room, self.max_value, self.values = room, max_value, []
+
+    def append(self, *, timestamp, key, value, headers):
+        if len(self.values) >= self.room or len(value) > self.max_value:
+            return None
+        self.values.append(value)
+        return object()
+
+
+@dataclass
+class BatchBroker:
+    """A producer with aiokafka's batch API (``send_batch``) beside the per-record ``send`` (used for records sent
+    alone); a batch holding a ``bad`` value is refused whole, as the broker does."""
+
+    room: int = 3
+    max_value: int = 100
+    bad: bytes = b"bad"
+    appended: list[tuple[str, int | None, bytes]] = field(default_factory=list)
+    batches: int = 0
+
+    def create_batch(self) -> FakeBatch:
+        return FakeBatch(self.room, self.max_value)
+
+    async def partitions_for(self, topic):
+        return {0, 1}
+
+    async def send_batch(self, batch, topic, *, partition):
+        self.batches += 1
+        future = asyncio.get_running_loop().create_future()
+        if self.bad in batch.values:
+            future.set_exception(RecordListTooLargeError())
+        else:
+            self.appended.extend((topic, partition, v) for v in batch.values)
+            future.set_result(None)
+        return future
+
+    async def send(self, topic, key, value, partition, timestamp, headers):
+        future = asyncio.get_running_loop().create_future()
+        if value == self.bad:
+            future.set_exception(MessageSizeTooLargeError())
+        else:
+            self.appended.append((topic, partition, value))
+            future.set_result(None)
+        return future
+
+
+def _outgoing(value: bytes, partition: int = 0) -> delivery.Outgoing:
+    return delivery.Outgoing("t", b"k", value, partition, None, [], (value,), None)
+
+
+async def test_records_go_out_in_batches_per_partition_in_their_order():
+    broker = BatchBroker()
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, lambda topic, key: 1))
+    for n in range(7):
+        await deliveries.send(_outgoing(b"v%d" % n))
+    keyed = delivery.Outgoing("t", b"k", b"keyed", None, None, [], (), None)  # placed by its key
+    await deliveries.send(keyed)
+    assert await deliveries.settle(refuse=None) == 0
+    assert [v for _, p, v in broker.appended if p == 0] == [b"v%d" % n for n in range(7)]
+    assert [(p, v) for _, p, v in broker.appended if p != 0] == [(1, b"keyed")]
+    assert broker.batches == 4  # 3 + 3 + 1 on partition 0, 1 on partition 1
+
+
+async def test_a_refused_batch_is_sent_again_record_by_record_and_only_the_bad_one_refused():
+    broker = BatchBroker()
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, lambda topic, key: 0))
+    refused = []
+
+    async def refuse(record, reason):
+        refused.append((record.value, reason))
+
+    for value in (b"v0", b"bad", b"v2"):
+        await deliveries.send(_outgoing(value))
+    assert await deliveries.settle(refuse) == 3
+    assert [v for _, _, v in broker.appended] == [b"v0", b"v2"]
+    assert [(value, "MessageSizeTooLargeError" in reason) for value, reason in refused] == [(b"bad", True)]
+
+
+async def test_a_record_too_large_for_a_batch_goes_alone_after_the_batch_before_it():
+    broker = BatchBroker(max_value=4)
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, lambda topic, key: 0))
+    for value in (b"v0", b"v1", b"a-large-one", b"v3"):
+        await deliveries.send(_outgoing(value))
+    assert await deliveries.settle(refuse=None) == 0
+    assert [v for _, _, v in broker.appended] == [b"v0", b"v1", b"a-large-one", b"v3"]
+
+
+async def test_a_record_that_cannot_be_placed_goes_by_itself_after_the_records_batched_before_it():
+    broker = BatchBroker()
+
+    def partition_of(topic, key):
+        if key == b"unplaceable":
+            raise KafkaTimeoutError()
+        return 0
+
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, partition_of))
+    await deliveries.send(_outgoing(b"v0", partition=None))
+    await deliveries.send(delivery.Outgoing("t", b"unplaceable", b"v1", None, None, [], (), None))
+    await deliveries.send(_outgoing(b"v2", partition=None))
+    assert await deliveries.settle(refuse=None) == 0
+    assert [v for _, _, v in broker.appended] == [b"v0", b"v1", b"v2"]

@@ -58,11 +58,22 @@ def test_the_producer_has_a_changelog_buffer_with_a_record_limit(tmp_path: Path)
     [
         (Consumer, "maybe_wait_for_commit_to_finish", []),
         (Producer, "key_partition", ["topic", "key"]),
+        (Producer, "_ensure_producer", []),
         (Producer, "send", ["topic", "key", "value", "partition", "timestamp", "headers", "transactional_id"]),
     ],
 )
 def test_the_undocumented_methods_keep_their_signatures(cls, method, parameters):
     assert list(inspect.signature(getattr(cls, method)).parameters)[1:] == parameters
+
+
+def test_the_producer_under_the_apps_is_aiokafkas_with_the_batch_api():
+    import aiokafka
+
+    assert "AIOKafkaProducer" in str(inspect.signature(Producer._ensure_producer).return_annotation)
+    assert faust_internals.kafka_producer(object()) is None  # a fake without one: records go one by one
+    assert callable(aiokafka.AIOKafkaProducer.create_batch)
+    send_batch = list(inspect.signature(aiokafka.AIOKafkaProducer.send_batch).parameters)
+    assert send_batch == ["self", "batch", "topic", "partition"]
 
 
 def test_the_worker_has_a_spinner_to_turn_off():

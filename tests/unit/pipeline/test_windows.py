@@ -1,23 +1,19 @@
 from datetime import UTC, datetime, timedelta
 
-from schemas import DyadEvent, EventType, QuadClass
-from streams.pipeline.windows import Position, WindowTally, window_bounds
+from streams.pipeline.windows import Entry, WindowTally, window_bounds
 
 T0 = datetime(2025, 6, 10, 9, 7, 30, tzinfo=UTC)
 
 
-def _event(article: str, *, event_type=EventType.SANCTION, topics=("sanctions",), intensity=-6.0) -> DyadEvent:
-    return DyadEvent(
-        dyad="PRK-RUS",
-        article_id=article,
-        event_type=event_type,
-        quad_class=QuadClass.MATERIAL_CONFLICT,
-        topics=list(topics),
-        intensity=intensity,
-        weight=1.0,
-        primary=True,
-        published_at=T0,
-    )
+def _entry(
+    article: str, source: tuple[int, int], *, event_type="SANCTION", topics=("sanctions",), intensity=-6.0
+) -> Entry:
+    return Entry(*source, article, event_type, 4, list(topics), intensity)
+
+
+def _partial(*entries: Entry) -> list[Entry]:
+    """A partial's entries, as the count agent hands them to the tally."""
+    return list(entries)
 
 
 def test_window_bounds_are_aligned_and_half_open():
@@ -34,14 +30,11 @@ def _tally(partition: int = 2) -> WindowTally:
 
 def test_tally_counts_each_position_once_so_replays_are_harmless():
     tally = _tally()
-    assert tally.add(_event("a1"), offset=10, source=Position(3, 100))
-    assert tally.add(
-        _event("a2", event_type=EventType.THREATEN, topics=("military", "sanctions"), intensity=-4.0),
-        offset=11,
-        source=Position(3, 101),
-    )
-    assert not tally.add(_event("a1"), offset=10, source=Position(3, 100))  # the count agent replayed its input
-    assert not tally.add(_event("a1"), offset=12, source=Position(3, 100))  # classify published it again
+    a1 = _entry("a1", (3, 100))
+    a2 = _entry("a2", (3, 101), event_type="THREATEN", topics=("military", "sanctions"), intensity=-4.0)
+    assert tally.add_partial(_partial(a1, a2), offset=10) == 2
+    assert tally.add_partial(_partial(a1, a2), offset=10) == 0  # the count agent replayed its input
+    assert tally.add_partial(_partial(a2), offset=12) == 0  # classify published it again
     count = tally.to_count(T0)
     assert count.count == 2
     assert count.by_event_type == {"SANCTION": 1, "THREATEN": 1}
@@ -52,52 +45,61 @@ def test_tally_counts_each_position_once_so_replays_are_harmless():
     assert count.key == "PRK-RUS@2025-06-10T09:00:00+00:00"
 
 
+def test_a_replay_batched_otherwise_counts_only_the_entries_past_the_counted_positions():
+    tally = _tally()
+    assert tally.add_partial(_partial(*(_entry(f"a{n}", (0, n)) for n in range(5))), offset=1) == 5
+    straddling = _partial(*(_entry(f"a{n}", (0, n)) for n in range(3, 8)))
+    assert tally.add_partial(straddling, offset=2) == 3
+    assert (tally.count, tally.sources) == (8, {"0": 7})
+
+
 def test_sources_are_tracked_per_articles_partition():
     tally = _tally()
-    assert tally.add(_event("a1"), offset=1, source=Position(0, 50))
-    assert tally.add(_event("a2"), offset=2, source=Position(1, 7))  # a lower offset, another partition
-    assert not tally.add(_event("a2"), offset=3, source=Position(1, 7))
+    assert tally.add_partial(_partial(_entry("a1", (0, 50))), offset=1) == 1
+    assert tally.add_partial(_partial(_entry("a2", (1, 7))), offset=2) == 1  # a lower offset, another partition
+    assert tally.add_partial(_partial(_entry("a2", (1, 7))), offset=3) == 0
     assert tally.sources == {"0": 50, "1": 7}
 
 
-def test_a_redelivered_record_behind_later_positions_is_counted_once():
+def test_a_redelivered_partial_behind_later_positions_is_counted_once():
     tally = _tally()
-    assert tally.add(_event("a2"), offset=1, source=Position(0, 11))
+    assert tally.add_partial(_partial(_entry("a2", (0, 11))), offset=1) == 1
     # a1 (source offset 10) failed its first send and was sent again alone, after a2 had been appended.
-    assert tally.add(_event("a1"), offset=2, source=Position(0, 10), redelivered=True)
-    assert not tally.add(_event("a1"), offset=2, source=Position(0, 10), redelivered=True)  # count replay
-    assert not tally.add(_event("a1"), offset=5, source=Position(0, 10))  # classify replay of the article
-    assert tally.count == 2
-
-
-def test_a_record_without_source_is_counted_by_input_offset():
-    tally = _tally()
-    assert tally.add(_event("a1"), offset=4)
-    assert not tally.add(_event("a1"), offset=4)
-    assert tally.add(_event("a1"), offset=5)  # no way to know it is a copy: its producer did not say
+    late = _partial(_entry("a1", (0, 10)))
+    assert tally.add_partial(late, offset=2, redelivered=True) == 1
+    assert tally.add_partial(late, offset=2, redelivered=True) == 0  # count replay
+    assert tally.add_partial(late, offset=5) == 0  # classify replay of the article
     assert tally.count == 2
 
 
 def test_samples_keep_the_latest_ten_ids():
     tally = _tally()
-    for n in range(25):
-        tally.add(_event(f"a{n}"), offset=n, source=Position(0, n))
+    tally.add_partial(_partial(*(_entry(f"a{n}", (0, n)) for n in range(25))), offset=0)
     assert tally.sample_article_ids == [f"a{n}" for n in range(15, 25)]
 
 
 def test_tally_survives_its_stored_form():
     tally = _tally(partition=4)
-    tally.add(_event("a1"), offset=3, source=Position(2, 9))
+    tally.add_partial(_partial(_entry("a1", (2, 9))), offset=3)
     tally.updated_at = 1234.5
     again = WindowTally.from_dict(tally.to_dict())
     assert again == tally
-    assert not again.add(_event("a1"), offset=3, source=Position(2, 9))
+    assert again.add_partial(_partial(_entry("a1", (2, 9))), offset=3) == 0
+
+
+def test_a_tally_stored_by_the_dyad_events_count_keeps_its_sources_not_its_input_offset():
+    tally = _tally()
+    tally.add_partial(_partial(_entry("a1", (2, 9))), offset=3)
+    legacy = {**tally.to_dict(), "input_offset": 5_000}  # a dyad-events offset, meaningless for partials
+    del legacy["partial_offset"]
+    again = WindowTally.from_dict(legacy)
+    assert again.add_partial(_partial(_entry("a1", (2, 9)), _entry("a2", (2, 10))), offset=0) == 1
 
 
 def test_a_tally_stored_with_every_article_id_is_read_as_a_count():
     tally = _tally()
     legacy = {**tally.to_dict(), "article_ids": [f"a{n}" for n in range(12)]}
-    for field in ("count", "input_offset", "sources", "sample_article_ids", "updated_at"):
+    for field in ("count", "partial_offset", "sources", "sample_article_ids", "updated_at"):
         del legacy[field]
     again = WindowTally.from_dict(legacy)
     assert (again.count, again.input_offset, again.sample_article_ids[0]) == (12, -1, "a2")
