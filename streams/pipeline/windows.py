@@ -22,13 +22,6 @@ from schemas.dyad_count import window_key
 MAX_SAMPLE_IDS = 10
 
 
-class Position(NamedTuple):
-    """Where a record was read: partition and offset."""
-
-    partition: int
-    offset: int
-
-
 class Entry(NamedTuple):
     """One article's dyad event as the tally counts it, with its article record's position (a partial's entry)."""
 

@@ -56,7 +56,7 @@ class RoleGrants:
 
 ROLES: dict[str, RoleGrants] = {
     "worker": RoleGrants(
-        reads=("articles", "dyad-events"),
+        reads=("articles",),
         writes=("events", "dyad-events", "dyad-counts", "alerts", "deadletter"),
         group="{prefix}-worker",
         idempotent=True,

@@ -22,8 +22,6 @@ from typing import Any
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 
-from streams.pipeline.windows import Position
-
 log = logging.getLogger("dyadwatch.agents.delivery")
 
 # Header on a record sent again after its first send failed: the broker did not append the first one, so a
@@ -197,16 +195,6 @@ def _fields(record: Outgoing) -> dict[str, Any]:
 def source_header(message: Any) -> tuple[str, bytes]:
     """The header naming ``message`` (an input record) as the source of the records derived from it."""
     return SOURCE_HEADER, f"{message.partition}:{message.offset}".encode()
-
-
-def source_position(message: Any) -> Position | None:
-    """The source position a record's producer stamped on it, if any and well-formed."""
-    raw = _header(message, SOURCE_HEADER)
-    try:
-        partition, offset = raw.split(b":") if raw else (b"", b"")
-        return Position(int(partition), int(offset))
-    except ValueError:
-        return None
 
 
 def was_redelivered(message: Any) -> bool:

@@ -19,9 +19,8 @@ from faust.exceptions import ProducerSendError
 from schemas import DeadLetter, RawArticle
 from streams.alerting.rules import parse_rules
 from streams.pipeline.agents import delivery
-from streams.pipeline.agents.delivery import REDELIVERED_HEADER, SOURCE_HEADER, source_header, source_position
+from streams.pipeline.agents.delivery import REDELIVERED_HEADER
 from streams.pipeline.agents.stage import Item, Pipeline, run_stage
-from streams.pipeline.windows import Position
 from streams.runtime.metrics import PipelineMetrics
 from streams.runtime.settings import Settings
 from tests.unit.pipeline.test_alert_step import FakeTopic
@@ -156,13 +155,6 @@ async def test_a_transient_failure_is_retried_until_delivered_never_dead_lettere
     batch = [Event(Message(_article(0).to_bytes(), 0))]
     await run_stage(pipeline, Stream([batch]), agent="classify", model=RawArticle, handle=_republish(pipeline))
     assert [t for t, _, _ in broker.appended] == ["t.events"]
-
-
-def test_the_source_header_round_trips_and_bad_ones_are_ignored():
-    message = Message(b"", 41, partition=3)
-    assert source_position(type("M", (), {"headers": [source_header(message)]})()) == Position(3, 41)
-    assert source_position(type("M", (), {"headers": {SOURCE_HEADER: b"3:x"}})()) is None
-    assert source_position(type("M", (), {"headers": None})()) is None
 
 
 class FakeBatch:
