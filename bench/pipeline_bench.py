@@ -180,16 +180,19 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": q[49], "p95": q[94], "p99": q[98], "max": max(values), "n": len(values)}
 
 
-def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: str = "lat") -> dict:
+def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: str = "lat", workers: int = 1) -> dict:
+    """Article → count (and → alert) latency at a steady ``rate``, with ``workers`` workers sharing the partitions."""
     settings = bench_settings(bootstrap, prefix)
-    worker = WorkerProcess(settings)
+    procs = [WorkerProcess(settings, i) for i in range(workers)]
     try:
-        # Warm up: the worker must own its partitions before the clock starts.
+        # Warm up: the workers must own their partitions before the clock starts.
         asyncio.run(produce(settings, demo_articles(50, seed=99, start=datetime.now(UTC), span=timedelta(seconds=1))))
-        wait_until(lambda: worker.alive() and lag(settings) == 0, timeout=300, poll=0.5)
+        wait_until(lambda: all(p.alive() for p in procs) and lag(settings) == 0, timeout=300, poll=0.5)
         run = asyncio.run(_latency_run(settings, rate, seconds))
     finally:
-        worker.stop()
+        for proc in procs:
+            proc.stop()
+    run["workers"] = workers
     run["count"] = percentiles(run.pop("count_latencies_ms"))
     run["alert"] = percentiles(run.pop("alert_latencies_ms"))
     return run

@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--latency-rate", type=float, default=LATENCY_RATE)
     parser.add_argument("--latency-seconds", type=float, default=60.0)
     parser.add_argument(
+        "--no-latency-two-workers",
+        dest="latency_two_workers",
+        action="store_false",
+        help="Skip the second latency run at the same rate with two workers (for when one cannot keep up).",
+    )
+    parser.add_argument(
         "--context-rate",
         type=float,
         default=200.0,
@@ -67,6 +73,11 @@ def main(argv: list[str] | None = None) -> dict:
         if "latency" not in args.skip:
             print(f"latency at {args.latency_rate:g} articles/s for {args.latency_seconds:g}s …", flush=True)
             results["latency"] = pipeline_bench.latency(bootstrap, rate=args.latency_rate, seconds=args.latency_seconds)
+            if args.latency_two_workers:
+                print(f"latency at {args.latency_rate:g} articles/s with two workers …", flush=True)
+                results["latency_2workers"] = pipeline_bench.latency(
+                    bootstrap, rate=args.latency_rate, seconds=args.latency_seconds, prefix="lat2", workers=2
+                )
             if args.context_rate:
                 print(f"latency at {args.context_rate:g} articles/s …", flush=True)
                 results["latency_context"] = pipeline_bench.latency(

@@ -34,6 +34,14 @@ RESULTS = {
         "count": percentiles([100.0, 200.0, 300.0, 400.0]),
         "alert": percentiles([150.0, 250.0]),
     },
+    "latency_2workers": {
+        "rate_target": 1000.0,
+        "rate_achieved": 998.0,
+        "articles": 10,
+        "workers": 2,
+        "count": percentiles([300.0, 600.0, 900.0, 1200.0]),
+        "alert": percentiles([350.0, 450.0]),
+    },
     "memory": {
         "articles": 1_000_000,
         "rss_samples": [[500_000, 180.0], [1_000_000, 190.0]],
@@ -76,6 +84,9 @@ def test_write_report_produces_markdown_json_and_chart(tmp_path):
     assert "pipeline ≥ 5,000 articles/s: **missed**" in md
     assert "pipeline ≥ 0.50 × the raw passthrough: **met**" in md
     assert "worker RSS < 400 MB at 1,000,000 articles: **met**" in md
+    assert "two workers sharing the partitions (if one cannot keep up at 1,000/s): **missed**" in md
+    assert "| the same with 2 workers at 1000/s (achieved 998.0/s), article → count | 750 / 1,155 / 1,191 ms |" in md
+    assert flat["latency_p99_ms_2workers"] == round(RESULTS["latency_2workers"]["count"]["p99"], 1)
     assert "explanations included, ≥ 10,000 articles/s on one core (reuters_dev): **missed** (2,500.00)" in md
     assert "| 2,500.0/s | geotext 0.4.0: 1,000.0/s | 2.50 | ≥ 10,000/s |" in md
     assert flat["worker_classify_articles_per_s"] == 2500.0
