@@ -95,7 +95,7 @@ TOPICS: dict[str, TopicSpec] = {
             "dyad-events",
             DyadEvent,
             "dyad",
-            "One record per (article, dyad); record timestamp = published time.",
+            "One record per (article, dyad); record timestamp = time of sending (payload published_at = event time).",
             **EVENT_TIME_RETENTION,
         ),
         TopicSpec(

@@ -88,6 +88,21 @@ def secure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureBroker]:
         cli("kafka", "stop", "--data-dir", str(data))
 
 
+def start_worker(secure: SecureBroker, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
+    """`dyadwatch worker` as the worker principal, its log in ``log``."""
+    env = {
+        **secure.credentials.environment("worker"),
+        "DYADWATCH_TOPIC_PREFIX": PREFIX,
+        "DYADWATCH_DATA_DIR": str(data_dir),
+    }
+    return subprocess.Popen(
+        [DYADWATCH, "worker", "--web-port", str(free_port())],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "wb"),
+    )
+
+
 def alert_bytes() -> bytes:
     alert = next(m for m in sample_models() if type(m).__name__ == "Alert")
     return alert.to_bytes()
@@ -213,17 +228,7 @@ async def test_wrong_password_and_anonymous_clients_are_refused(
 
 def test_real_worker_and_ingest_run_as_their_roles(secure: SecureBroker, tmp_path: Path, shared: Path) -> None:
     """The Faust worker (broker_credentials from the settings) and `ingest page` do their jobs as their principals."""
-    worker_env = {
-        **secure.credentials.environment("worker"),
-        "DYADWATCH_TOPIC_PREFIX": PREFIX,
-        "DYADWATCH_DATA_DIR": str(tmp_path),
-    }
-    proc = subprocess.Popen(
-        [DYADWATCH, "worker", "--web-port", str(free_port())],
-        env={**os.environ, **worker_env},
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "worker.log", "wb"),  # noqa: SIM115 - handed to the child
-    )
+    proc = start_worker(secure, tmp_path, tmp_path / "worker.log")
     try:
         ingest_env = {
             **secure.credentials.environment("ingest"),
@@ -305,17 +310,7 @@ def test_worker_waits_with_the_reason_while_a_topic_it_may_not_create_is_missing
     asyncio.run(delete())
     assert wait_until(lambda: missing not in asyncio.run(topics()), timeout=60)
     log = tmp_path / "worker.log"
-    env = {
-        **secure.credentials.environment("worker"),
-        "DYADWATCH_TOPIC_PREFIX": PREFIX,
-        "DYADWATCH_DATA_DIR": str(tmp_path),
-    }
-    proc = subprocess.Popen(
-        [DYADWATCH, "worker", "--web-port", str(free_port())],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "wb"),  # noqa: SIM115 - handed to the child
-    )
+    proc = start_worker(secure, tmp_path, log)
     try:
         said = wait_until(lambda: "the registry topics are not ready" in log.read_text(), timeout=90)
         assert said and proc.poll() is None, log.read_text()[-3000:]
