@@ -62,6 +62,19 @@ async def _end_offsets(settings: Settings, suffix: str) -> dict[int, int]:
         await consumer.stop()
 
 
+def _wait_until_input_committed(settings: Settings) -> None:
+    """Until the worker committed every articles partition to its end: inputs are committed only once every record
+    made from them is acknowledged, so what they produced can then be read in full."""
+    ends = asyncio.run(_end_offsets(settings, "articles"))
+
+    async def all_committed() -> bool:
+        return await _committed(settings, "articles") == ends
+
+    assert asyncio.run(eventually(all_committed, timeout=30, interval=1.0)), asyncio.run(
+        _committed(settings, "articles")
+    )
+
+
 def _events(settings: Settings) -> list[ClassifiedEvent]:
     return [ClassifiedEvent.from_bytes(v) for _, v in asyncio.run(kafka_io.read_all(settings, "events")) if v]
 
@@ -81,6 +94,7 @@ def test_future_dated_articles_never_cost_their_neighbours(kafka_broker, tmp_pat
     asyncio.run(kafka_io.produce(settings, "articles", [(a.id.encode(), a.to_bytes()) for a in articles]))
 
     assert asyncio.run(kafka_io.counts_when_settled(settings, expected, timeout=90)) == expected, worker.log_tail()
+    _wait_until_input_committed(settings)  # then every record made from the input is acknowledged
     assert {e.article_id for e in _events(settings)} == {a.id for a in valid}
     letters = asyncio.run(eventually(lambda: _letters_of(settings, "future_timestamp", 15), timeout=60, interval=1.0))
     assert sorted(RawArticle.from_bytes(d.original).id for d in letters) == sorted(a.id for a in future)
@@ -114,13 +128,6 @@ def test_a_refused_record_is_dead_lettered_and_the_rest_of_its_batch_delivered(k
     letters = asyncio.run(eventually(lambda: _letters_of(settings, "refused", 1), timeout=60, interval=1.0))
     assert [RawArticle.from_bytes(d.original).id for d in letters] == [big.id]
     assert "MessageSizeTooLarge" in letters[0].error and settings.topic("events") in letters[0].error, letters
-    ends = asyncio.run(_end_offsets(settings, "articles"))
-
-    async def all_committed():
-        return await _committed(settings, "articles") == ends
-
-    assert asyncio.run(eventually(all_committed, timeout=30, interval=1.0)), asyncio.run(
-        _committed(settings, "articles")
-    )
+    _wait_until_input_committed(settings)
     # Inputs are committed only once every record made from them is acknowledged: all other events are there.
     assert sorted(e.article_id for e in _events(settings)) == sorted(a.id for a in corpus if a is not big)
