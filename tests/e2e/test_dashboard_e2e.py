@@ -193,6 +193,7 @@ def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack
     me = new_page()
     me.goto(f"{url}/?range=all")
     wait_for_cell(me, "IRN-USA", timeout=30)
+    entries = me.evaluate("history.length")
     heading = me.get_by_role("heading", name="Iran – United States")
     for attempt in range(3):  # the live table redraws every 2 s: a click that lands mid-redraw is lost, so try again
         select_row(me, "IRN-USA")  # drill down from the busiest dyads
@@ -214,12 +215,15 @@ def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack
     metric = colleague.locator('[data-testid="stMetric"]', has_text="Events in range")
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("4")
 
+    history = me.evaluate("history.length")
     me.go_back()  # the browser's Back: the overview, still on the 'all' range
     try:
         expect(me.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
-    except AssertionError:
+    except AssertionError as failure:
         me.screenshot(path=str(SCREENSHOTS / "e2e-after-back-failure.png"))  # for diagnosis
-        raise
+        raise AssertionError(
+            f"after Back from {link} (history length {entries} on the overview, {history} on the dyad): at {me.url}"
+        ) from failure
     assert "range=all" in me.url and "/dyad" not in me.url
     expect(me.get_by_role("radio", name="all", exact=True)).to_be_checked()
 
