@@ -196,6 +196,8 @@ def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack
     entries = me.evaluate("history.length")
     heading = me.get_by_role("heading", name="Iran – United States")
     for attempt in range(3):  # the live table redraws every 2 s: a click that lands mid-redraw is lost, so try again
+        if "/dyad" in me.url:  # the last click did land, the page is only slow to draw
+            break
         select_row(me, "IRN-USA")  # drill down from the busiest dyads
         try:
             expect(heading).to_be_visible(timeout=10_000)
