@@ -94,9 +94,9 @@ async def ensure_changelogs(settings: Settings, names: list[str]) -> None:
     try:
         existing = set(await admin.list_topics())
         configs = {"cleanup.policy": "compact", **settings.topic_configs()}
+        partitions = TOPICS["dyad-events"].partitions
         for name in names:
             if name not in existing:
-                partitions = TOPICS["dyad-events"].partitions
                 await create_topic(
                     admin, NewTopic(name, partitions, settings.replication_factor, topic_configs=configs)
                 )
