@@ -19,6 +19,7 @@ from schemas import ClassifiedEvent, RawArticle
 from schemas.base import utc_now
 from streams.pipeline.agents import fan_out
 from streams.pipeline.agents.deadletter import Rejected
+from streams.pipeline.agents.dedup_memory import BatchLog, DedupEntries, SightingsTable
 from streams.pipeline.agents.faust_internals import acting_for, key_partition
 from streams.pipeline.agents.stage import Item, Pipeline, run_stage
 from streams.pipeline.dedup import Sighting, Verdict, judge
@@ -82,7 +83,16 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
             return False
         return key_partition(pipeline.producer, articles_topic, key) != item.partition
 
-    seen = pipeline.expiring_table(app, "article-dedup", "articles", sighting_timing(horizon_s), horizon_s)
+    seen = pipeline.expiring_table(
+        app,
+        "article-dedup",
+        "articles",
+        sighting_timing(horizon_s),
+        horizon_s,
+        table_class=SightingsTable,
+        entries=DedupEntries,
+    )
+    sightings = BatchLog(seen.table)
 
     def is_duplicate(item: Item[RawArticle]) -> bool:
         """Judge the article against the dedup memory and remember this sighting (in the item's partition)."""
@@ -95,6 +105,7 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
         if not duplicate:
             # Written again on a replay too, so the changelog catches up with a store that was ahead of it.
             seen.put(item.value.id, current.to_dict())
+            sightings.add(item.value.id, current, item.anchor)
         seen.advance(message.partition, message.timestamp)
         return duplicate
 
@@ -103,7 +114,8 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
     async def handle(items: list[Item[RawArticle]]) -> None:
         try:
             await classify_each(items)
-        finally:  # a batch that fails half-way still hands on what it published (see run_stage)
+        finally:  # a batch that fails half-way still hands on what it remembered and published (see run_stage)
+            sightings.flush()
             for partial, origins in partials.drain():
                 await pipeline.send(AGENT, TOPIC_SUFFIX, partial.dyad, partial, origins=origins)
 

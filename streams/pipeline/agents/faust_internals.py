@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from faust.streams import _current_event
@@ -45,6 +46,39 @@ def partition_items(table: Any) -> Any:
             yield store._decode_key(key), store._decode_value(value)
 
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class ChangelogMessage:
+    tp: Any
+    offset: int
+    key: bytes
+    value: bytes
+
+    @property
+    def partition(self) -> int:
+        return self.tp.partition
+
+
+@dataclass(frozen=True, slots=True)
+class ChangelogEvent:
+    """What a table's store reads of a changelog event when recovery applies it (``Store.apply_changelog_batch``):
+    the RocksDB store the message's tp, offset, partition and raw key and value; the memory store the decoded
+    ``key`` and ``value`` and the message's value."""
+
+    key: Any
+    value: Any
+    message: ChangelogMessage
+
+
+def changelog_event(tp: Any, offset: int, *, key: Any, value: Any, raw_key: bytes, raw_value: bytes) -> ChangelogEvent:
+    """A changelog event for a table's store to apply, made by a table that stores a record as several entries."""
+    return ChangelogEvent(key, value, ChangelogMessage(tp, offset, raw_key, raw_value))
+
+
+def add_table(app: Any, table_class: type, name: str, **kwargs: Any) -> Any:
+    """A table of a ``faust.Table`` subclass, registered with the app as ``app.Table`` registers its own."""
+    return app.tables.add(table_class(app, name=name, beacon=app.tables.beacon, **kwargs))
 
 
 def set_changelog_buffer_limit(app: Any, records: int) -> None:

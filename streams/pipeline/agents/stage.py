@@ -20,7 +20,13 @@ from streams.alerting.rules import RuleSet
 from streams.pipeline.agents.deadletter import Rejected, dead_letter, decode
 from streams.pipeline.agents.delivery import Batches, Deliveries, Outgoing
 from streams.pipeline.agents.expiring_table import ExpiringTable, Timing
-from streams.pipeline.agents.faust_internals import kafka_producer, key_partition, partition_items, wait_for_commit
+from streams.pipeline.agents.faust_internals import (
+    add_table,
+    kafka_producer,
+    key_partition,
+    partition_items,
+    wait_for_commit,
+)
 from streams.pipeline.agents.gap_filler import GapFiller
 from streams.runtime.metrics import PipelineMetrics
 from streams.runtime.settings import Settings
@@ -60,17 +66,31 @@ class Pipeline:
     # Each agent's records queued since its last settle.
     deliveries: dict[str, Deliveries] = field(default_factory=dict)
 
-    def table(self, app: Any, name: str, source: str) -> Any:
-        """A Faust table co-partitioned with the registry topic ``source`` (JSON values, string keys)."""
-        return app.Table(
-            name, default=None, partitions=self.topics[source].partitions, key_type=str, options=dict(ROCKSDB_OPTIONS)
-        )
+    def table(self, app: Any, name: str, source: str, table_class: type | None = None) -> Any:
+        """A Faust table (of ``table_class``, a ``faust.Table`` subclass, if given) co-partitioned with the registry
+        topic ``source`` (JSON values, string keys)."""
+        options = {"partitions": self.topics[source].partitions, "key_type": str, "options": dict(ROCKSDB_OPTIONS)}
+        if table_class is not None:
+            return add_table(app, table_class, name, default=None, **options)
+        return app.Table(name, default=None, **options)
 
-    def expiring_table(self, app: Any, name: str, source: str, timing: Timing, lifetime_s: float) -> ExpiringTable:
-        """A table whose entries live ``lifetime_s`` of event time; swept for expired ones 14 times per lifetime."""
-        table = self.table(app, name, source)
+    def expiring_table(
+        self,
+        app: Any,
+        name: str,
+        source: str,
+        timing: Timing,
+        lifetime_s: float,
+        *,
+        table_class: type | None = None,
+        entries: Callable[[Any], Any] | None = None,
+    ) -> ExpiringTable:
+        """A table whose entries live ``lifetime_s`` of event time; swept for expired ones 14 times per lifetime.
+        ``entries`` makes the mapping the entries are kept in from the table (default: the table itself)."""
+        table = self.table(app, name, source, table_class)
         every = lifetime_s / SWEEPS_PER_LIFETIME
-        expiring = ExpiringTable(table, timing, sweep_every_s=every, partition_items=partition_items(table))
+        mapping = entries(table) if entries is not None else table
+        expiring = ExpiringTable(mapping, timing, sweep_every_s=every, partition_items=partition_items(table))
         self.partition_state.append(expiring)
         return expiring
 
