@@ -83,6 +83,8 @@ class Batches:
         self.partition_of = partition_of
         self._open: dict[tuple[str, int], tuple[Any, list[Outgoing]]] = {}
         self._known: set[str] = set()  # topics whose partitions the producer knows (needed to place a key)
+        # Keys placed since the last flush: a batch sends many records per dyad, and the partitioner hashes in Python.
+        self._placed: dict[tuple[str, bytes], int] = {}
 
     async def add(self, record: Outgoing) -> bool:
         """Queue ``record`` in its partition's batch; False if it cannot be batched (larger than a batch on its own,
@@ -93,7 +95,12 @@ class Batches:
                 await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
                 self._known.add(record.topic)
             partition = record.partition
-            if partition is None:
+            if partition is None and record.key is not None:
+                placed = (record.topic, record.key)
+                partition = self._placed.get(placed)
+                if partition is None:
+                    partition = self._placed[placed] = self.partition_of(record.topic, record.key)
+            elif partition is None:
                 partition = self.partition_of(record.topic, record.key)
         except Exception:  # the broker away, say: the producer's own send reports it on the record's future
             return False
@@ -111,6 +118,7 @@ class Batches:
         return True
 
     async def flush(self) -> None:
+        self._placed.clear()  # bounded by a batch; a topic given more partitions is placed anew after it
         for tp in list(self._open):
             await self._send(tp)
 

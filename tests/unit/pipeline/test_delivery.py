@@ -262,3 +262,20 @@ async def test_a_record_that_cannot_be_placed_goes_by_itself_after_the_records_b
     await deliveries.send(_outgoing(b"v2", partition=None))
     assert await deliveries.settle(refuse=None) == 0
     assert [v for _, _, v in broker.appended] == [b"v0", b"v1", b"v2"]
+
+
+async def test_a_key_is_placed_once_per_batch_by_the_partitioner():
+    broker = BatchBroker()
+    asked = []
+
+    def partition_of(topic, key):
+        asked.append(key)
+        return 0
+
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, partition_of))
+    for key in (b"PRK-RUS", b"CHN-PRK", b"PRK-RUS", b"PRK-RUS"):
+        await deliveries.send(delivery.Outgoing("t", key, b"v", None, None, [], (), None))
+    assert await deliveries.settle(refuse=None) == 0
+    assert asked == [b"PRK-RUS", b"CHN-PRK"]
+    await deliveries.send(delivery.Outgoing("t", b"PRK-RUS", b"v", None, None, [], (), None))
+    assert asked == [b"PRK-RUS", b"CHN-PRK", b"PRK-RUS"]  # placed anew after the batch was settled
