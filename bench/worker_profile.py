@@ -2,7 +2,8 @@
 
 Run: ``python -m bench.worker_profile [--articles N] [--seconds S]`` (it starts its own broker), or as the
 ``profile`` section of ``python -m bench.run``. The shares are of wall-clock samples of all the worker's threads, so
-"idle" is time the event loop waited; they sum to 100 %.
+"idle" is time an event loop waited (the agents' on the main thread, or that of the thread Faust runs its Kafka
+consumer in); they sum to 100 %.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ STAGES = [
     ("batching (take_events)", ("Stream._passive_drainer",)),
 ]
 IDLE = "idle (event loop waiting)"
+# Faust runs the aiokafka consumer in a thread with an event loop of its own (``mode.threads.WorkerThread``); its
+# waiting is not the agents': they run on the main thread's loop.
+CONSUMER_THREAD = "WorkerThread.run (mode/threads.py"
+CONSUMER_IDLE = "idle (Faust's consumer thread waiting)"
 
 
 def stage_of(stack: list[str]) -> str:
@@ -42,7 +47,7 @@ def stage_of(stack: list[str]) -> str:
         if any(frame in f for f in stack for frame in frames):
             return stage
     if stack and "select (selectors.py" in stack[-1]:
-        return IDLE
+        return CONSUMER_IDLE if any(CONSUMER_THREAD in f for f in stack) else IDLE
     return "other (asyncio, Faust, aiokafka)"
 
 
