@@ -135,8 +135,9 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
             except Rejected as rejected:
                 await pipeline.reject(AGENT, item.event, rejected)
                 continue
-            await pipeline.send(AGENT, "events", classified.article_id, classified, origins=origins)
             message = item.event.message
+            # Keyed by the article id, whose articles partition this is (``keyed_elsewhere``): no hashing it again.
+            await pipeline.send(AGENT, "events", classified.article_id, classified, origins=origins, placed_as=message)
             for record in await fan_out.publish(pipeline, AGENT, classified, item.event):
                 partials.add(record, message.partition, message.offset, item.event)
 

@@ -45,6 +45,9 @@ class Outgoing:
     headers: list[tuple[str, bytes]]
     origins: Sequence[Any]
     future: Awaitable[Any]
+    # (topic, partition) of an input record with the same key: the record goes to the same partition number when
+    # both topics have as many partitions (the default partitioner's choice), without hashing the key again.
+    placed_as: tuple[str, int] | None = None
 
 
 Refuse = Callable[[Outgoing, str], Awaitable[None]]
@@ -85,6 +88,7 @@ class Batches:
         self._known: set[str] = set()  # topics whose partitions the producer knows (needed to place a key)
         # Keys placed since the last flush: a batch sends many records per dyad, and the partitioner hashes in Python.
         self._placed: dict[tuple[str, bytes], int] = {}
+        self._partition_counts: dict[str, int] = {}  # per topic, since the last flush
 
     async def add(self, record: Outgoing) -> bool:
         """Queue ``record`` in its partition's batch; False if it cannot be batched (larger than a batch on its own,
@@ -95,6 +99,10 @@ class Batches:
                 await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
                 self._known.add(record.topic)
             partition = record.partition
+            if partition is None and record.placed_as is not None:
+                topic, same = record.placed_as
+                if await self._partition_count(record.topic) == await self._partition_count(topic):
+                    partition = same
             if partition is None and record.key is not None:
                 placed = (record.topic, record.key)
                 partition = self._placed.get(placed)
@@ -119,8 +127,15 @@ class Batches:
 
     async def flush(self) -> None:
         self._placed.clear()  # bounded by a batch; a topic given more partitions is placed anew after it
+        self._partition_counts.clear()
         for tp in list(self._open):
             await self._send(tp)
+
+    async def _partition_count(self, topic: str) -> int:
+        count = self._partition_counts.get(topic)
+        if count is None:
+            count = self._partition_counts[topic] = len(await self.kafka.partitions_for(topic))
+        return count
 
     @staticmethod
     def _append(batch: Any, record: Outgoing) -> bool:

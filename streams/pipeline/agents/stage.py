@@ -105,8 +105,10 @@ class Pipeline:
         partition: int | None = None,
         timestamp: float | None = None,
         headers: Sequence[tuple[str, bytes]] = (),
+        placed_as: Any = None,
     ) -> None:
         """Queue one record on the producer, derived from the input events ``origins``; not awaited per record.
+        ``placed_as``: an input message whose key places it as this record's key does (``Outgoing.placed_as``).
 
         Straight to the app's producer, without ``Topic.send``'s per-record future and sensor bookkeeping. The agent's
         batch is settled (``settle``) before Faust may ack its input: every record acknowledged, or re-sent alone,
@@ -121,6 +123,7 @@ class Pipeline:
             list(headers),
             origins,
             _NOT_SENT,
+            (placed_as.topic, placed_as.partition) if placed_as is not None else None,
         )
         await self._deliveries(agent).send(record)
         self.metrics.sent(agent, suffix)

@@ -279,3 +279,22 @@ async def test_a_key_is_placed_once_per_batch_by_the_partitioner():
     assert asked == [b"PRK-RUS", b"CHN-PRK"]
     await deliveries.send(delivery.Outgoing("t", b"PRK-RUS", b"v", None, None, [], (), None))
     assert asked == [b"PRK-RUS", b"CHN-PRK", b"PRK-RUS"]  # placed anew after the batch was settled
+
+
+async def test_a_record_keyed_as_its_input_goes_to_the_inputs_partition_number_when_the_topics_agree():
+    broker = BatchBroker()
+    counts = {"articles": {0, 1}, "events": {0, 1}, "wide": {0, 1, 2}}
+    broker.partitions_for = lambda topic: asyncio.sleep(0, counts[topic])
+    asked = []
+
+    def partition_of(topic, key):
+        asked.append((topic, key))
+        return 0
+
+    deliveries = delivery.Deliveries(broker, delivery.Batches(broker, partition_of))
+    for topic in ("events", "wide"):
+        record = delivery.Outgoing(topic, b"id1", b"v", None, None, [], (), None, ("articles", 1))
+        await deliveries.send(record)
+    assert await deliveries.settle(refuse=None) == 0
+    assert [(t, p) for t, p, _ in broker.appended] == [("events", 1), ("wide", 0)]
+    assert asked == [("wide", b"id1")]  # hashed only where the partition counts differ
