@@ -36,6 +36,11 @@ async def read_all(settings: Settings, suffix: str) -> list[tuple[bytes | None, 
 
 async def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes | None]]:
     """Every committed record currently in ``topic`` (any name), up to its end offsets at call time."""
+    return [(key, value) for _, key, value in await read_placed(settings, topic)]
+
+
+async def read_placed(settings: Settings, topic: str) -> list[tuple[int, bytes | None, bytes | None]]:
+    """``read_topic`` with each record's partition: (partition, key, value)."""
     consumer = make_consumer(settings)
     await consumer.start()
     try:
@@ -46,12 +51,12 @@ async def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None,
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        out: list[tuple[bytes | None, bytes | None]] = []
+        out: list[tuple[int, bytes | None, bytes | None]] = []
         remaining = {tp for tp in partitions if ends[tp] > 0}
         while remaining:
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
-                out.extend((r.key, r.value) for r in records)
+                out.extend((r.partition, r.key, r.value) for r in records)
             for tp in list(remaining):
                 if await consumer.position(tp) >= ends[tp]:
                     remaining.discard(tp)
