@@ -30,6 +30,8 @@ from streams.pipeline.dedup import Sighting
 BATCH_PREFIX = "#"
 # Sightings per changelog record (~60 bytes each): far below Kafka's 1 MB whatever the batch size.
 MAX_SIGHTINGS = 2_000
+# Entries per store write while recovering: bounds the memory a recovery batch takes.
+APPLY_ENTRIES = 10_000
 
 
 def batch_key(partition: int, first_offset: int) -> str:
@@ -60,7 +62,17 @@ class SightingsTable(faust.Table):
     """The dedup table: applies each batch record of its changelog as the id entries it stands for."""
 
     def apply_changelog_batch(self, batch: Any) -> None:
-        super().apply_changelog_batch([entry for event in batch for entry in self._entries(event)])
+        """Faust's recovery hands over up to ~1,000 changelog records at once, here up to 2,000 sightings each:
+        applied in store writes of about ``APPLY_ENTRIES`` entries, each of whole records (the store's persisted
+        offset then never passes a record that is half applied)."""
+        entries: list[Any] = []
+        for event in batch:
+            entries.extend(self._entries(event))
+            if len(entries) >= APPLY_ENTRIES:
+                super().apply_changelog_batch(entries)
+                entries = []
+        if entries:
+            super().apply_changelog_batch(entries)
 
     def _entries(self, event: Any) -> list[Any]:
         message = event.message

@@ -125,3 +125,17 @@ def test_deleting_an_id_entry_sends_nothing_and_a_marker_a_tombstone(table, monk
         del entries["#0:1"]
         assert entries.get("#0:1") is None and entries.get("a") is None
     assert tombstones == [(0, "#0:1", None)]
+
+
+def test_recovery_writes_the_store_in_bounded_pieces_of_whole_records(table, monkeypatch):
+    from streams.pipeline.agents import dedup_memory
+
+    monkeypatch.setattr(dedup_memory, "APPLY_ENTRIES", 5)
+    writes = []
+    monkeypatch.setattr(faust.Table, "apply_changelog_batch", lambda self, batch: writes.append(len(list(batch))))
+    records = [
+        _record(n, batch_key(1, 10 * n), encode_batch(1, [(f"a{n}-{i}", 10 * n + i, 1.0) for i in range(3)]))
+        for n in range(3)
+    ]
+    table.apply_changelog_batch(records)
+    assert writes == [8, 4]  # 3 sightings + a marker per record; a record never split between two writes
