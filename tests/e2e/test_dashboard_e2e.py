@@ -183,51 +183,60 @@ def test_seed_page_to_acknowledged_alert_on_two_screens(stack: Stack, new_page: 
     analyst_a.screenshot(path=str(SCREENSHOTS / "e2e-articles-hostile.png"))
 
 
-def test_links_reopen_a_dyad_range_or_alert_for_a_colleague_and_back_works(stack: Stack, new_page: Callable[..., Page]):
+def expect_overview(page: Page, url: str, dyad: str) -> None:
+    """The Watch floor drawn by a whole run (its title is outside the live fragments) with the pair's row and link."""
+    expect(page).to_have_url(url, timeout=30_000)
+    expect(page.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("radio", name="all", exact=True)).to_be_checked()
+    wait_for_cell(page, dyad, timeout=30)
+    expect(page.get_by_role("link", name=dyad)).to_be_visible()
+
+
+def expect_dyad_page(page: Page, url: str, heading: str, events: str) -> None:
+    expect(page).to_have_url(url, timeout=30_000)
+    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("radio", name="all", exact=True)).to_be_checked()
+    metric = page.locator('[data-testid="stMetric"]', has_text="Events in range")
+    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(events, timeout=30_000)
+
+
+def test_drill_down_back_forward_reload_and_links_for_a_colleague(stack: Stack, new_page: Callable[..., Page]):
+    """Opening a dyad from the Overview is one history entry: Back returns to the populated Overview on the same
+    range, Forward to the dyad, and a reload of either shows the same; the dyad's and an alert's links open the same
+    view for a colleague."""
     settings, url = stack.settings, stack.open.url
     old = datetime(2019, 10, 24, 14, 20, tzinfo=UTC)  # a history import: years old
     events = [
         make_event(f"link-{i}", "IRN-USA", old + timedelta(minutes=i), title=f"Archive story {i}") for i in range(4)
     ]
     run_off_loop(produce(settings, "dyad-counts", [(c.key, c.to_bytes()) for c in window_counts(events)]))
+    overview, dyad_page = f"{url}/?range=all", f"{url}/dyad?dyad=IRN-USA&range=all"
     me = new_page()
-    me.goto(f"{url}/?range=all")
-    wait_for_cell(me, "IRN-USA", timeout=30)
+    me.goto(overview)
+    expect_overview(me, overview, "IRN-USA")
     entries = me.evaluate("history.length")
-    heading = me.get_by_role("heading", name="Iran – United States")
-    for attempt in range(3):  # the live table redraws every 2 s: a click that lands mid-redraw is lost, so try again
-        if "/dyad" in me.url:  # the last click did land, the page is only slow to draw
-            break
-        select_row(me, "IRN-USA")  # drill down from the busiest dyads
-        try:
-            expect(heading).to_be_visible(timeout=10_000)
-            break
-        except AssertionError:
-            me.screenshot(path=str(SCREENSHOTS / f"e2e-drill-down-try{attempt}.png"))
-            continue
-    expect(heading).to_be_visible(timeout=20_000)
-    link = me.url
-    assert "dyad=IRN-USA" in link and "range=all" in link and "/dyad" in link
+    me.get_by_role("link", name="IRN-USA").click()  # drill down from the busiest dyads
+    expect_dyad_page(me, dyad_page, "Iran – United States", "4")
+    assert me.evaluate("history.length") == entries + 1, "the drill-down must be one history entry"
 
-    colleague = new_page()
-    colleague.goto(link)
-    expect(colleague.get_by_role("heading", name="Iran – United States")).to_be_visible(timeout=30_000)
-    expect(colleague.get_by_role("radio", name="all", exact=True)).to_be_checked()
-    expect(colleague.get_by_text("Events in range")).to_be_visible()
-    metric = colleague.locator('[data-testid="stMetric"]', has_text="Events in range")
-    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("4")
-
-    history = me.evaluate("history.length")
-    me.go_back()  # the browser's Back: the overview, still on the 'all' range
+    me.go_back()  # the browser's Back: the Overview, populated, still on the 'all' range
     try:
-        expect(me.get_by_role("heading", name="Watch floor")).to_be_visible(timeout=30_000)
+        expect_overview(me, overview, "IRN-USA")
     except AssertionError as failure:
         me.screenshot(path=str(SCREENSHOTS / "e2e-after-back-failure.png"))  # for diagnosis
-        raise AssertionError(
-            f"after Back from {link} (history length {entries} on the overview, {history} on the dyad): at {me.url}"
-        ) from failure
-    assert "range=all" in me.url and "/dyad" not in me.url
-    expect(me.get_by_role("radio", name="all", exact=True)).to_be_checked()
+        raise AssertionError(f"after Back from {dyad_page}: at {me.url}") from failure
+    me.go_forward()
+    expect_dyad_page(me, dyad_page, "Iran – United States", "4")
+    me.reload()
+    expect_dyad_page(me, dyad_page, "Iran – United States", "4")
+    me.go_back()
+    expect_overview(me, overview, "IRN-USA")
+    me.reload()
+    expect_overview(me, overview, "IRN-USA")
+
+    colleague = new_page()
+    colleague.goto(dyad_page)
+    expect_dyad_page(colleague, dyad_page, "Iran – United States", "4")
 
     alert = make_alert("e2e-linked", "IRN-USA", utc_now(), Severity.MEDIUM, rule="e2e:linked")
     put_alert(settings, alert)
