@@ -72,7 +72,7 @@ def live_overview() -> None:
             # Back returns here), while switch_page first pushes the new query onto this page's path (Back then
             # lands on /?dyad=…) and races this page's live fragments, whose late runs can blank the new page.
             with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-                st.caption("Open a pair:")
+                st.caption("Open a pair:", width="content")
                 for dyad in top["dyad"]:
                     st.page_link(
                         "app_pages/dyad.py",
