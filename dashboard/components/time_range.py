@@ -35,10 +35,8 @@ def time_range_selector(key: str, default: str = "24h") -> tuple[str, tuple[date
         picked = st.date_input("Days (UTC)", value=last_days, key=days_key)
         days = list(picked) if isinstance(picked, tuple | list) else [picked]
         custom = (days[0], days[-1]) if days else (today, today)
-    publish_to_url(
-        {RANGE_PARAM: [choice], DAYS_PARAM: [day.isoformat() for day in custom] if custom else []},
-        {key: choice, days_key: custom},
-    )
+    days_text = range_query(choice, custom).get(DAYS_PARAM, [])
+    publish_to_url({RANGE_PARAM: [choice], DAYS_PARAM: list(days_text)}, {key: choice, days_key: custom})
     return choice, custom
 
 

@@ -2,10 +2,10 @@
 to the previous one.
 
 Before its widget is drawn, a value the URL brings from outside (a link, Back) wins over the session's; after it,
-the widget's value goes to the URL. Each write that changes the URL is a new browser-history entry, so a page
-writes once per run, and only what changed. Widgets are not bound with Streamlit's ``bind="query-params"``: a bound
-parameter belongs to its page, and a link to another page drops it and writes it back, adding stray history
-entries.
+the widget's value goes to the URL. Each write that changes the URL is a new browser-history entry, so only what
+changed is written, and parameters that change together (a range and its days) in one write. Widgets are not
+bound with Streamlit's ``bind="query-params"``: a bound parameter belongs to its page, and a link to another page
+drops it and writes it back, adding stray history entries.
 """
 
 from __future__ import annotations
