@@ -117,10 +117,18 @@ def select_alert(page: Page, rule: str, alert_id: str | None = None) -> None:
 
 
 def enter_name(page: Page, name: str) -> None:
-    """Type the analyst's name and wait for the run that knows it (its last-look badge), not an older run's table."""
+    """Type the analyst's name once the page's run has drawn past the box (its live table is there: a box typed
+    into while the page is still being drawn can lose the text), then wait for the run that knows the name (its
+    last-look badge), not an older run's table."""
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=30_000)
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Your name").press("Enter")
-    expect(page.get_by_text(re.compile(r"your first look|new since your last look"))).to_be_visible(timeout=30_000)
+    badge = page.get_by_text(re.compile(r"your first look|new since your last look"))
+    try:
+        expect(badge).to_be_visible(timeout=30_000)
+    except AssertionError:
+        page.screenshot(path=str(SCREENSHOTS / "e2e-name-failure.png"))  # for diagnosis
+        raise
 
 
 def open_alerts_as(page: Page, url: str, name: str) -> None:
