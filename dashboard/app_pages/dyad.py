@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.components.charts import QUAD_COLORS, intensity_line, stacked_bars
 from dashboard.components.columns import ALERT_COLUMN_CONFIG, ARTICLE_COLUMN_CONFIG
 from dashboard.components.time_range import current_window, time_range_selector
-from dashboard.components.url_state import adopt_from_url, publish_to_url
+from dashboard.components.url_state import DYAD_PARAM, adopt_from_url, one_of, publish_to_url
 from dashboard.data_access import (
     AlertFilters,
     alerts_frame,
@@ -19,7 +19,6 @@ from dashboard.geo import country_name
 from schemas import AckStatus, ClassifiedEvent
 
 DEFAULT_DYAD = "PRK-RUS"
-DYAD_PARAM = "dyad"  # ?dyad=PRK-RUS opens this pair
 PICK_KEY = "dyad.pick"
 RECENT_ARTICLES = 200
 
@@ -27,7 +26,7 @@ dyads = get_view().known_dyads()
 wanted = st.session_state.get(PICK_KEY, DEFAULT_DYAD)
 asked = st.query_params.get(DYAD_PARAM)
 options = sorted(set(dyads) | {DEFAULT_DYAD, wanted} | ({asked} if is_dyad(asked) else set()))  # URL: user input
-adopt_from_url(DYAD_PARAM, PICK_KEY, options, DEFAULT_DYAD)
+adopt_from_url(DYAD_PARAM, PICK_KEY, one_of(options), DEFAULT_DYAD)
 
 head, pick, picker = st.columns([3, 2, 3], vertical_alignment="bottom")
 dyad = pick.selectbox(
@@ -36,7 +35,7 @@ dyad = pick.selectbox(
     key=PICK_KEY,
     format_func=lambda d: f"{d}  ·  {' – '.join(country_name(c) for c in d.split('-'))}",
 )
-publish_to_url(DYAD_PARAM, PICK_KEY, dyad)
+publish_to_url({DYAD_PARAM: [dyad]}, {PICK_KEY: dyad})
 head.title(" – ".join(country_name(c) for c in dyad.split("-")))
 with picker:
     choice, custom = time_range_selector("dyad.range", default="7d")

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard.components.charts import map_legend_html, pair_heatmap, world_arcs
-from dashboard.components.time_range import RANGE_PARAM, current_window, time_range_selector
+from dashboard.components.time_range import current_window, range_query, time_range_selector
+from dashboard.components.url_state import DYAD_PARAM
 from dashboard.data_access import get_view, key_figures, map_layers_data, pair_matrix, top_dyads
 from schemas.base import utc_now
 
@@ -13,8 +14,6 @@ SEVERITY_TITLES = {
     "medium": ":yellow[:material/report:] Medium",
     "low": ":blue[:material/info:] Low",
 }
-
-TOP_GEN_KEY = "overview.top_generation"
 
 head, picker = st.columns([3, 2], vertical_alignment="bottom")
 head.title("Watch floor")
@@ -51,13 +50,10 @@ def live_overview() -> None:
         if top.empty:
             st.caption("No dyad counts in this range yet.")
         else:
-            picked = st.dataframe(
+            st.dataframe(
                 top,
                 hide_index=True,
                 width="stretch",
-                key=f"overview.top.{st.session_state.setdefault(TOP_GEN_KEY, 0)}",
-                on_select="rerun",
-                selection_mode="single-row",
                 column_order=["dyad", "countries", "events", "trend", "open alerts"],
                 column_config={
                     "dyad": st.column_config.TextColumn("dyad", width="small"),
@@ -72,11 +68,18 @@ def live_overview() -> None:
                     "open alerts": st.column_config.NumberColumn("open alerts", format="%d"),
                 },
             )
-            st.caption("Select a row to open its Dyad page.")
-            if picked.selection.rows:
-                dyad = top.iloc[picked.selection.rows[0]]["dyad"]
-                st.session_state[TOP_GEN_KEY] += 1  # a fresh table when Back returns here: no row still selected
-                st.switch_page("app_pages/dyad.py", query_params={"dyad": dyad, RANGE_PARAM: choice})
+            # Links, not a row selection + st.switch_page: a link is navigated by the browser (one history entry,
+            # Back returns here), while switch_page first pushes the new query onto this page's path (Back then
+            # lands on /?dyad=…) and races this page's live fragments, whose late runs can blank the new page.
+            with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+                st.caption("Open a pair:", width="content")
+                for dyad in top["dyad"]:
+                    st.page_link(
+                        "app_pages/dyad.py",
+                        label=dyad,
+                        icon=":material/compare_arrows:",
+                        query_params={DYAD_PARAM: dyad, **range_query(choice, custom)},
+                    )
     with right:
         st.subheader("Country-pair matrix")
         matrix = pair_matrix(view, start, end)

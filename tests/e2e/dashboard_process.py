@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from playwright.sync_api import Browser, Page, Playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from streams.kafka.broker.embedded import free_port
 from streams.runtime.settings import PROJECT_ROOT, Settings
@@ -90,20 +91,50 @@ def grid_cells(page: Page, nth_frame: int = 0) -> list[str]:
     return frame.locator("table [role=gridcell]").all_inner_texts()
 
 
-def wait_for_cell(page: Page, text: str, nth_frame: int = 0, timeout: float = 30.0) -> float:
-    """Wait (no reload) until a dataframe cell shows exactly ``text``; returns the seconds it took."""
+def wait_for_cells(
+    page: Page, condition: Callable[[list[str]], bool], what: str, nth_frame: int = 0, timeout: float = 30.0
+) -> list[str]:
+    """Wait (no reload) until one reading of a dataframe's cells satisfies ``condition`` and return that reading:
+    what a test checks next must come from the same draw, as a live fragment may redraw between two readings."""
     start = time.monotonic()
+    cells: list[str] = []
     while time.monotonic() - start < timeout:
         try:
-            if text in grid_cells(page, nth_frame):
-                return time.monotonic() - start
+            cells = grid_cells(page, nth_frame)
+            if condition(cells):
+                return cells
         except Exception:  # the frame is being re-rendered by a fragment
             pass
         page.wait_for_timeout(50)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "failure.png"))
-    cells = grid_cells(page, nth_frame)[:40]
-    raise AssertionError(f"no cell {text!r} within {timeout}s (see screenshots/failure.png); cells: {cells}")
+    raise AssertionError(f"no {what} within {timeout}s (see screenshots/failure.png); cells: {cells[:40]}")
+
+
+def wait_for_cell(page: Page, text: str, nth_frame: int = 0, timeout: float = 30.0) -> list[str]:
+    """Wait (no reload) until a dataframe cell shows exactly ``text``; returns the cells of that draw."""
+    return wait_for_cells(page, lambda cells: text in cells, f"cell {text!r}", nth_frame, timeout)
+
+
+class ScriptRuns:
+    """Counts the runs (whole page or fragment) the dashboard finished for a page, read from its websocket, so a
+    test can wait for the live fragments to have redrawn instead of sleeping. Create it before the page loads."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.finished = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+            self.finished += 1
+
+    def wait_for(self, runs: int, timeout: float = 30.0) -> None:
+        """Wait until ``runs`` more runs have finished."""
+        target, deadline = self.finished + runs, time.monotonic() + timeout
+        while self.finished < target:
+            assert time.monotonic() < deadline, f"{target - self.finished} of {runs} runs not finished in {timeout}s"
+            self.page.wait_for_timeout(50)
 
 
 def run_off_loop(coro: Coroutine[Any, Any, T]) -> T:

@@ -116,6 +116,7 @@ def main() -> None:
             page = browser.new_context(viewport=VIEWPORT).new_page()
             base = f"http://127.0.0.1:{dash}"
             page.goto(base)
+            page.get_by_test_id("stPageLink").first.wait_for(timeout=90_000)  # the busiest dyads are drawn
             settle(page, 4000)
             shoot(page, args.out, "overview")
             scroll_to(page, "Active dyads")

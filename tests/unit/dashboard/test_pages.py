@@ -1,16 +1,20 @@
 """Each page rendered by Streamlit's AppTest against a view filled from fixtures."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components import status_bar as status_bar_module
+from dashboard.components.time_range import parse_days
 from dashboard.live_view import LiveView
 from dashboard.synthetic import make_alert
 from schemas import AckStatus, Severity
 from schemas.base import utc_now
+from streams.runtime.settings import get_settings
 
 from .conftest import HOSTILE_TITLE, PAGES
 
@@ -26,8 +30,25 @@ def markdown_texts(at: AppTest) -> str:
     return " ".join(str(m.value) for m in [*at.markdown, *at.caption, *at.error, *at.info])
 
 
-def test_overview_shows_key_figures_top_dyads_matrix_and_map(wired, filled_view):
-    at = run_page("overview")
+@pytest.fixture
+def run_app(wired, dashboard_env) -> Callable[..., AppTest]:
+    """The whole app (navigation, status bar, page) at a URL query; the Overview is its default page. Links to
+    other pages only resolve through app.py's navigation."""
+    dashboard_env.setenv("DYADWATCH_DASHBOARD_ALLOW_ANONYMOUS", "true")  # AppTest has no server address
+    get_settings.cache_clear()
+
+    def run(**query: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return run
+
+
+def test_overview_shows_key_figures_top_dyads_matrix_and_map(run_app):
+    at = run_app()
     labels = {m.label: m.value for m in at.metric}
     assert any("Critical" in k and int(v) >= 1 for k, v in labels.items())
     assert int(labels["Events · last 24 h"].replace(",", "")) > 0
@@ -37,11 +58,42 @@ def test_overview_shows_key_figures_top_dyads_matrix_and_map(wired, filled_view)
     assert at.get("vega_lite_chart") and at.get("deck_gl_json_chart")
 
 
-def test_overview_time_range_changes_the_figures(wired):
-    at = run_page("overview")
+def test_overview_time_range_changes_the_figures(run_app):
+    at = run_app()
     day_total = at.dataframe[0].value["events"].sum()
     at.button_group[0].set_value("1h").run()
     assert at.dataframe[0].value["events"].sum() < day_total
+
+
+def test_overview_links_each_busiest_dyad_to_its_dyad_page_with_the_range(run_app):
+    at = run_app(range="7d")
+    links = [link.proto for link in at.get("page_link")]
+    assert [link.label for link in links] == list(at.dataframe[0].value["dyad"])
+    assert {link.page for link in links} == {"dyad"}
+    first = parse_qs(links[0].query_string)
+    assert first == {"dyad": [links[0].label], "range": ["7d"]}
+
+    today = utc_now().date()
+    days = [(today - timedelta(days=1)).isoformat(), today.isoformat()]
+    at = run_app(range="custom", days=days)
+    assert at.date_input[0].value == (today - timedelta(days=1), today)
+    link = at.get("page_link")[0].proto
+    assert parse_qs(link.query_string) == {"dyad": [link.label], "range": ["custom"], "days": days}
+
+
+def test_dyad_page_opens_the_pair_and_custom_days_a_link_gives(wired):
+    at = AppTest.from_file(str(PAGES / "dyad.py"), default_timeout=60)
+    at.query_params.update({"dyad": "CHN-USA", "range": "custom", "days": ["2026-11-30", "2026-12-02"]})
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].value == "CHN-USA" and at.button_group[0].value == "custom"
+    assert at.date_input[0].value == (date(2026, 11, 30), date(2026, 12, 2))
+
+
+def test_custom_days_from_the_url_are_one_or_two_iso_dates():
+    assert parse_days(["2026-12-02", "2026-11-30"]) == (date(2026, 11, 30), date(2026, 12, 2))
+    assert parse_days(["2026-12-02"]) == (date(2026, 12, 2), date(2026, 12, 2))
+    assert parse_days([]) is None and parse_days(["x"]) is None and parse_days(["2026-12-01"] * 3) is None
 
 
 def test_dyad_page_shows_breakdown_alerts_and_safe_articles(wired):
