@@ -103,7 +103,8 @@ class Payload(BaseModel):
         return self
 
     def to_bytes(self) -> bytes:
-        return self.model_dump_json().encode()
+        """The record's JSON, as ``model_dump_json`` writes it, without its bytes → str → bytes round trip."""
+        return self.__pydantic_serializer__.to_json(self)
 
     @classmethod
     def from_bytes(cls, data: bytes | str) -> Self:

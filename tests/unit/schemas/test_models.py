@@ -99,6 +99,12 @@ def test_every_model_round_trips_through_bytes(model) -> None:
     assert json.loads(model.to_bytes())["schema_version"] == type(model).SCHEMA_VERSION
 
 
+@pytest.mark.parametrize("model", sample_models(), ids=lambda m: type(m).__name__)
+def test_record_bytes_are_what_model_dump_json_writes(model) -> None:
+    # to_bytes calls pydantic's serializer directly (no str round trip); the records must not change for it.
+    assert model.to_bytes() == model.model_dump_json().encode()
+
+
 def test_naive_timestamps_are_rejected_and_offsets_normalised_to_utc() -> None:
     with pytest.raises(ValidationError, match="timezone-aware"):
         RawArticle(id="a", source="s", text="x", published_at=datetime(2025, 1, 1))
