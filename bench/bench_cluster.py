@@ -127,6 +127,11 @@ class WorkerProcess:
 
 async def committed_lag(settings: Settings, group: str, topics: list[str]) -> int:
     """Records of ``topics`` not yet committed by ``group`` (the worker commits after processing)."""
+    return sum((await lag_by_partition(settings, group, topics)).values())
+
+
+async def lag_by_partition(settings: Settings, group: str, topics: list[str]) -> dict[str, int]:
+    """``committed_lag`` per ``topic:partition``, to say where a wait that timed out was stuck."""
     from aiokafka import AIOKafkaConsumer
     from aiokafka.errors import GroupCoordinatorNotAvailableError
     from aiokafka.structs import TopicPartition
@@ -145,17 +150,22 @@ async def committed_lag(settings: Settings, group: str, topics: list[str]) -> in
         except GroupCoordinatorNotAvailableError:  # a fresh broker, before any group committed: nothing is
             committed = {}
         ends = await consumer.end_offsets(tps)
-        return sum(max(0, ends[tp] - (committed[tp].offset if tp in committed else 0)) for tp in tps)
+        return {
+            f"{tp.topic}:{tp.partition}": max(0, ends[tp] - (committed[tp].offset if tp in committed else 0))
+            for tp in tps
+        }
     finally:
         await consumer.stop()
         await admin.close()
 
 
-def wait_until(predicate, *, timeout: float, poll: float = 0.5) -> float:
-    """Poll ``predicate`` until true; returns the perf_counter time it first held."""
+def wait_until(predicate, *, timeout: float, poll: float = 0.5, state=None) -> float:
+    """Poll ``predicate`` until true; returns the perf_counter time it first held. ``state()`` describes what was
+    being waited for, in the error if it never holds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return time.perf_counter()
         time.sleep(poll)
-    raise TimeoutError(f"condition not met within {timeout:.0f}s")
+    described = f": {state()}" if state is not None else ""
+    raise TimeoutError(f"condition not met within {timeout:.0f}s{described}")

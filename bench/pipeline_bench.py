@@ -11,7 +11,14 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from bench.bench_cluster import WorkerProcess, bench_settings, committed_lag, create_topic, wait_until
+from bench.bench_cluster import (
+    WorkerProcess,
+    bench_settings,
+    committed_lag,
+    create_topic,
+    lag_by_partition,
+    wait_until,
+)
 from bench.passthrough import passthrough
 from schemas import Alert, DyadWindowCount, RawArticle
 from streams.kafka.clients import make_consumer, make_producer
@@ -59,9 +66,18 @@ def fill_backlog(settings: Settings, n: int) -> None:
 
 def lag(settings: Settings, inputs: tuple[str, ...] = WORKER_INPUTS, group: str | None = None) -> int:
     """Records the worker group (or ``group``) has not yet committed on its input topics."""
+    return asyncio.run(committed_lag(settings, *_group_inputs(settings, inputs, group)))
+
+
+def _lagging(settings: Settings) -> dict[str, int]:
+    """The worker group's input partitions with uncommitted records, and how many (for a wait that timed out)."""
+    by_partition = asyncio.run(lag_by_partition(settings, *_group_inputs(settings, WORKER_INPUTS, None)))
+    return {tp: n for tp, n in by_partition.items() if n}
+
+
+def _group_inputs(settings: Settings, inputs: tuple[str, ...], group: str | None) -> tuple[str, list[str]]:
     group = group or f"{settings.topic_prefix}-worker"
-    topics = [partials.topic_name(group) if t == partials.TOPIC_SUFFIX else settings.topic(t) for t in inputs]
-    return asyncio.run(committed_lag(settings, group, topics))
+    return group, [partials.topic_name(group) if t == partials.TOPIC_SUFFIX else settings.topic(t) for t in inputs]
 
 
 def faust_baseline(settings: Settings, n: int, mode: str) -> dict:
@@ -187,7 +203,12 @@ def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: s
     try:
         # Warm up: the workers must own their partitions before the clock starts.
         asyncio.run(produce(settings, demo_articles(50, seed=99, start=datetime.now(UTC), span=timedelta(seconds=1))))
-        wait_until(lambda: all(p.alive() for p in procs) and lag(settings) == 0, timeout=300, poll=0.5)
+        wait_until(
+            lambda: all(p.alive() for p in procs) and lag(settings) == 0,
+            timeout=300,
+            poll=0.5,
+            state=lambda: f"uncommitted records per partition {_lagging(settings)}",
+        )
         run = asyncio.run(_latency_run(settings, rate, seconds))
     finally:
         for proc in procs:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from bench.bench_cluster import wait_until
 from bench.pipeline_bench import demo_articles, percentiles
 from bench.report import write_report
 from schemas import RawArticle
@@ -161,3 +164,10 @@ def test_a_report_is_written_again_from_one_runs_json(tmp_path, monkeypatch):
     monkeypatch.setattr("sys.argv", ["report", str(tmp_path / "run" / "benchmarks.json"), "--out", str(tmp_path / "d")])
     report.main()
     assert (tmp_path / "d" / "benchmarks.md").read_text() == (tmp_path / "run" / "benchmarks.md").read_text()
+
+
+def test_a_wait_that_times_out_says_what_it_was_waiting_for():
+    with pytest.raises(TimeoutError, match=r"within 0s: uncommitted records per partition \{'articles:3': 2\}"):
+        wait_until(
+            lambda: False, timeout=0.0, poll=0.0, state=lambda: "uncommitted records per partition {'articles:3': 2}"
+        )
