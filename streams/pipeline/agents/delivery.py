@@ -85,7 +85,6 @@ class Batches:
         self.kafka = kafka
         self.partition_of = partition_of
         self._open: dict[tuple[str, int], tuple[Any, list[Outgoing]]] = {}
-        self._known: set[str] = set()  # topics whose partitions the producer knows (needed to place a key)
         # Keys placed since the last flush: a batch sends many records per dyad, and the partitioner hashes in Python.
         self._placed: dict[tuple[str, bytes], int] = {}
         self._partition_counts: dict[str, int] = {}  # per topic, since the last flush
@@ -95,21 +94,8 @@ class Batches:
         or no metadata to place it): the caller then sends it by itself after flushing what was batched before it,
         so a partition's records keep their order (the count agent relies on it for the partials)."""
         try:
-            if record.topic not in self._known:
-                await self.kafka.partitions_for(record.topic)  # waits for the topic's metadata
-                self._known.add(record.topic)
-            partition = record.partition
-            if partition is None and record.placed_as is not None:
-                topic, same = record.placed_as
-                if await self._partition_count(record.topic) == await self._partition_count(topic):
-                    partition = same
-            if partition is None and record.key is not None:
-                placed = (record.topic, record.key)
-                partition = self._placed.get(placed)
-                if partition is None:
-                    partition = self._placed[placed] = self.partition_of(record.topic, record.key)
-            elif partition is None:
-                partition = self.partition_of(record.topic, record.key)
+            await self._partition_count(record.topic)  # waits for the topic's metadata (needed to place a key)
+            partition = record.partition if record.partition is not None else await self._place(record)
         except Exception:  # the broker away, say: the producer's own send reports it on the record's future
             return False
         tp = (record.topic, partition)
@@ -130,6 +116,20 @@ class Batches:
         self._partition_counts.clear()
         for tp in list(self._open):
             await self._send(tp)
+
+    async def _place(self, record: Outgoing) -> int:
+        """The partition the producer's partitioner gives ``record``'s key, hashing each key once per batch."""
+        if record.placed_as is not None:
+            topic, same = record.placed_as
+            if await self._partition_count(record.topic) == await self._partition_count(topic):
+                return same
+        if record.key is None:
+            return self.partition_of(record.topic, None)
+        placed = (record.topic, record.key)
+        partition = self._placed.get(placed)
+        if partition is None:
+            partition = self._placed[placed] = self.partition_of(record.topic, record.key)
+        return partition
 
     async def _partition_count(self, topic: str) -> int:
         count = self._partition_counts.get(topic)
