@@ -20,6 +20,7 @@ from streams.pipeline.app import (
     PRODUCER_LINGER_S,
     SESSION_TIMEOUT_S,
 )
+from streams.runtime import gc_policy
 from streams.runtime.settings import Settings
 
 MODES = ("passthrough", "consume")
@@ -67,13 +68,19 @@ def create_app(settings: Settings, mode: str, source: str, target: str) -> faust
     return app
 
 
+async def _freeze() -> None:
+    gc_policy.freeze_long_lived()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", choices=MODES)
     parser.add_argument("source")
     parser.add_argument("target")
     args = parser.parse_args(argv)
+    gc_policy.tune()  # the worker's garbage-collector policy, so the ceiling is not lower for want of it
     app = create_app(Settings(), args.mode, args.source, args.target)
+    app.task(_freeze)
     faust.Worker(app, loglevel=logging.WARNING, quiet=True).execute_from_commandline()
 
 

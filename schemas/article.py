@@ -35,8 +35,27 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+def flat_size_bound(metadata: dict[str, Any]) -> int | None:
+    """An upper bound of ``metadata``'s size as JSON when every value is a scalar, else None. A character takes at
+    most 6 bytes in JSON (``\\u001f``); a number or literal, its ``repr`` and a margin."""
+    bound = 2
+    for key, value in metadata.items():
+        if isinstance(value, str):
+            size = 6 * len(value) + 2
+        elif value is None or isinstance(value, bool | int | float):
+            size = len(repr(value)) + 6  # float("-inf") is -Infinity in JSON
+        else:
+            return None
+        bound += 6 * len(str(key)) + 2 + 4 + size  # quotes, ": " and ", "
+    return bound
+
+
 def metadata_problem(metadata: dict[str, Any]) -> str | None:
-    """Why ``metadata`` is out of bounds (nesting, then size as JSON), or None."""
+    """Why ``metadata`` is out of bounds (nesting, then size as JSON), or None. A flat mapping of short values,
+    the usual case, is judged by a bound, without writing the JSON (this runs for every article the worker reads)."""
+    bound = flat_size_bound(metadata)
+    if bound is not None and bound <= MAX_METADATA_BYTES:
+        return None
     if nesting_depth(metadata) > MAX_METADATA_DEPTH:
         return f"metadata is nested deeper than {MAX_METADATA_DEPTH} levels"
     size = len(json.dumps(metadata, default=str, ensure_ascii=False).encode())

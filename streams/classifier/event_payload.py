@@ -3,20 +3,16 @@
 Every value comes from the classifier and is already within the schema's bounds: ISO3 codes from the gazetteer,
 sorted dyads, capped lists and strings, a sanitised id, a UTC timestamp. Validating it again through pydantic cost
 more than classifying (~60 µs for three actors on the dev machine), and ``BaseModel.model_construct`` is no cheaper:
-it walks every field and resolves default factories. :func:`_assemble` does what ``model_construct`` does for these
-models (no aliases, extras, private attributes or post-init hook), in field order. tests/unit/classifier/test_core.py
-checks that what it builds validates to an equal model with the same JSON.
+it walks every field and resolves default factories; ``schemas.base.assemble`` does not. tests/unit/classifier/
+test_core.py checks that what it builds validates to an equal model with the same JSON.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
-from schemas.base import utc_now
+from schemas.base import assemble, utc_now
 from schemas.event import ActorMention, ClassifiedEvent, DyadLink, EventType, QuadClass
 from streams.classifier.records import Analysis
 from streams.classifier.text_cleaning import MAX_TITLE_CHARS, PreparedText
@@ -27,18 +23,6 @@ _ID_BAD_RE = re.compile(r"[^A-Za-z0-9._:@\-]")
 
 _EVENT_TYPES = {e.value: e for e in EventType}
 _QUADS = {int(q): q for q in QuadClass}
-_set = object.__setattr__
-M = TypeVar("M", bound=BaseModel)
-
-
-def _assemble(cls: type[M], values: dict[str, Any]) -> M:
-    """``cls.model_construct(**values)`` for a complete ``values`` given in field order."""
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(values))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
 
 
 def build_event(
@@ -56,7 +40,7 @@ def build_event(
     Title and snippet come from the cleaned text the analysis read, each run of whitespace as one space.
     """
     body = prep.body_start
-    return _assemble(
+    return assemble(
         ClassifiedEvent,
         {
             "schema_version": 1,
@@ -67,7 +51,7 @@ def build_event(
             "snippet": _snippet(prep.cleaned, body),
             "published_at": published_at.astimezone(UTC),
             "actors": [
-                _assemble(
+                assemble(
                     ActorMention,
                     {
                         "schema_version": 1,
@@ -81,7 +65,7 @@ def build_event(
                 for a in analysis.actors[:64]
             ],
             "dyads": [
-                _assemble(
+                assemble(
                     DyadLink,
                     {
                         "schema_version": 1,

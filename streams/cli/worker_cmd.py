@@ -13,6 +13,7 @@ import typer
 from aiokafka.errors import KafkaError
 
 from streams.cli.options import BootstrapOption, settings_for
+from streams.runtime import gc_policy
 from streams.runtime.settings import Settings
 from streams.runtime.worker_logs import logging_config
 
@@ -111,7 +112,16 @@ def _run(settings: Settings, rule_set, log_level: str) -> None:
     from streams.pipeline.app import create_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    gc_policy.tune()
     app = create_app(settings, rule_set)
+
+    @app.task
+    async def freeze_long_lived() -> None:
+        """Once started: the loaded classifier, Faust's and aiokafka's objects leave the collector's sight."""
+        log.info(
+            "long-lived objects frozen for the garbage collector", extra={"objects": gc_policy.freeze_long_lived()}
+        )
+
     # Created before Faust starts, so they are in the consumer's first metadata (else a table's first write
     # can find "0 partitions" for its changelog and crash the agent).
     try:

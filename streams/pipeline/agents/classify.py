@@ -120,10 +120,25 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
                 await pipeline.send(AGENT, TOPIC_SUFFIX, partial.dyad, partial, origins=origins)
 
     async def classify_each(items: list[Item[RawArticle]]) -> None:
+        """In three passes over the batch, each stage's tables and code staying in the CPU caches: a classification
+        between other stages' work cost the worker ~1.6 times what it costs in a loop of classifications."""
+        fresh = await admit(items)
+        done = []
+        for item in fresh:
+            try:
+                done.append((item, classify_article(classifier, item.value)))
+            except Rejected as rejected:
+                await pipeline.reject(AGENT, item.event, rejected)
+        for item, classified in done:
+            await publish_event(item, classified)
+
+    async def admit(items: list[Item[RawArticle]]) -> list[Item[RawArticle]]:
+        """The batch's articles to classify: not elsewhere-keyed (sent on to their partition), not seen before,
+        not from the future (dead-lettered)."""
+        fresh = []
         for item in items:
-            origins = (item.event,)
             if keyed_elsewhere(item):
-                await pipeline.send(AGENT, "articles", item.value.id, item.value, origins=origins)
+                await pipeline.send(AGENT, "articles", item.value.id, item.value, origins=(item.event,))
                 continue
             with acting_for(item.anchor):
                 if is_duplicate(item):
@@ -131,15 +146,20 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
                     continue
             try:
                 check_not_future(item.value, tolerance_s)
-                classified = classify_article(classifier, item.value)
             except Rejected as rejected:
                 await pipeline.reject(AGENT, item.event, rejected)
                 continue
-            message = item.event.message
-            # Keyed by the article id, whose articles partition this is (``keyed_elsewhere``): no hashing it again.
-            await pipeline.send(AGENT, "events", classified.article_id, classified, origins=origins, placed_as=message)
-            for record in await fan_out.publish(pipeline, AGENT, classified, item.event):
-                partials.add(record, message.partition, message.offset, item.event)
+            fresh.append(item)
+        return fresh
+
+    async def publish_event(item: Item[RawArticle], classified: ClassifiedEvent) -> None:
+        message = item.event.message
+        # Keyed by the article id, whose articles partition this is (``keyed_elsewhere``): no hashing it again.
+        await pipeline.send(
+            AGENT, "events", classified.article_id, classified, origins=(item.event,), placed_as=message
+        )
+        for record in await fan_out.publish(pipeline, AGENT, classified, item.event):
+            partials.add(record, message.partition, message.offset, item.event)
 
     @app.agent(pipeline.topics["articles"], name=AGENT)
     async def classify(stream: Any) -> None:

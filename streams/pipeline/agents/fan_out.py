@@ -13,29 +13,38 @@ from __future__ import annotations
 from typing import Any
 
 from schemas import ClassifiedEvent, DyadEvent
+from schemas.base import assemble
 from streams.pipeline.agents.delivery import source_header
 from streams.pipeline.agents.stage import Pipeline
 
 
 def dyad_events(event: ClassifiedEvent) -> list[DyadEvent]:
-    """The dyad records of an event, primary dyad first, each dyad once."""
+    """The dyad records of an event, primary dyad first, each dyad once. Assembled without validation: every value
+    is a validated ``ClassifiedEvent``'s, whose fields carry the same bounds (tests/unit/pipeline/test_agent_steps.py
+    checks that validation gives equal records)."""
     out: list[DyadEvent] = []
+    seen: set[str] = set()
     for link in event.dyads:
-        if any(d.dyad == link.dyad for d in out):
+        if link.dyad in seen:
             continue
+        seen.add(link.dyad)
         out.append(
-            DyadEvent(
-                dyad=link.dyad,
-                article_id=event.article_id,
-                source=link.source,
-                target=link.target,
-                event_type=event.event_type,
-                quad_class=event.quad_class,
-                topics=event.topics[:16],
-                intensity=event.intensity,
-                weight=link.weight,
-                primary=not out,
-                published_at=event.published_at,
+            assemble(
+                DyadEvent,
+                {
+                    "schema_version": DyadEvent.SCHEMA_VERSION,
+                    "dyad": link.dyad,
+                    "article_id": event.article_id,
+                    "source": link.source,
+                    "target": link.target,
+                    "event_type": event.event_type,
+                    "quad_class": event.quad_class,
+                    "topics": event.topics[:16],
+                    "intensity": event.intensity,
+                    "weight": link.weight,
+                    "primary": not out,
+                    "published_at": event.published_at,
+                },
             )
         )
     return out

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import random
 import time
 from datetime import UTC, datetime
 
 import pytest
 
-from schemas.article import article_id
+from schemas.article import article_id, flat_size_bound
 from schemas.base import MAX_TEXT_CHARS
 from streams.sources.article_fields import make_article
 from streams.sources.pacing import parse_rate
@@ -99,3 +101,25 @@ def test_seen_ids_survive_reopening_and_forget_past_the_horizon(tmp_path) -> Non
     assert "a" in reopened
     reopened.close()
     assert "a" not in SeenIds(path, horizon_days=-1)  # everything is older than a negative horizon
+
+
+def test_the_flat_metadata_size_bound_never_undercounts() -> None:
+    """The cheap bound lets flat metadata through without writing its JSON: it must never be below the real size."""
+    rng = random.Random(7)
+    alphabet = 'aZ9 "\\\x00\x1f\x7fé€😀\u2028'
+    scalars = [None, True, False, 0, -1, 10**30, 1.5, -2.5e-300, float("inf")]
+    cases = [{"": float("-inf")}, {"": -(10**40)}, {"": None}]
+    for _ in range(500):
+        cases.append(
+            {
+                "".join(rng.choices(alphabet, k=rng.randrange(6))) or "k": rng.choice(
+                    [*scalars, "".join(rng.choices(alphabet, k=rng.randrange(40)))]
+                )
+                for _ in range(rng.randrange(8))
+            }
+        )
+    for metadata in cases:
+        bound = flat_size_bound(metadata)
+        assert bound is not None
+        assert bound >= len(json.dumps(metadata, default=str, ensure_ascii=False).encode())
+    assert flat_size_bound({"nested": {"a": 1}}) is None and flat_size_bound({"list": [1]}) is None
