@@ -199,16 +199,21 @@ def percentiles(values: list[float]) -> dict[str, float]:
 def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: str = "lat", workers: int = 1) -> dict:
     """Article → count (and → alert) latency at a steady ``rate``, with ``workers`` workers sharing the partitions."""
     settings = bench_settings(bootstrap, prefix)
-    procs = [WorkerProcess(settings, i) for i in range(workers)]
+    procs: list[WorkerProcess] = []
     try:
-        # Warm up: the workers must own their partitions before the clock starts.
-        asyncio.run(produce(settings, demo_articles(50, seed=99, start=datetime.now(UTC), span=timedelta(seconds=1))))
-        wait_until(
-            lambda: all(p.alive() for p in procs) and lag(settings) == 0,
-            timeout=300,
-            poll=0.5,
-            state=lambda: f"uncommitted records per partition {_lagging(settings)}",
-        )
+        # Warm up: the workers must own their partitions before the clock starts. They join one after the other, as
+        # a deployment scales out: two workers joining at the same moment once left the group rebalancing with
+        # partitions nobody consumed (a warm-up that never ended; the 18:05 UTC run of 2026-12-04).
+        for i in range(workers):
+            procs.append(WorkerProcess(settings, i))
+            warm_up = demo_articles(50, seed=99 + i, start=datetime.now(UTC), span=timedelta(seconds=1))
+            asyncio.run(produce(settings, warm_up))
+            wait_until(
+                lambda: all(p.alive() for p in procs) and lag(settings) == 0,
+                timeout=300,
+                poll=0.5,
+                state=lambda: f"uncommitted records per partition {_lagging(settings)}",
+            )
         run = asyncio.run(_latency_run(settings, rate, seconds))
     finally:
         for proc in procs:

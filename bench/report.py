@@ -360,6 +360,8 @@ def _latency_rows(run: dict[str, Any] | None, what: str, target: str) -> list[st
     """Two rows (article → count, → alert) of a further latency run: ``what`` says how it differs from the first."""
     if not run:
         return []
+    if "error" in run:
+        return [f"| the same {what} at {run['rate_target']:g}/s | not measured: {run['error']} | — | — | {target} |"]
     return [
         f"| the same {what} at {run['rate_target']:g}/s (achieved {_fmt(run.get('rate_achieved'), '/s')}), "
         f"article → count | {_q(run.get('count'))} | — | — | {target} |",

@@ -75,13 +75,22 @@ def main(argv: list[str] | None = None) -> dict:
             results["latency"] = pipeline_bench.latency(bootstrap, rate=args.latency_rate, seconds=args.latency_seconds)
             if args.latency_two_workers:
                 print(f"latency at {args.latency_rate:g} articles/s with two workers …", flush=True)
-                results["latency_2workers"] = pipeline_bench.latency(
-                    bootstrap, rate=args.latency_rate, seconds=args.latency_seconds, prefix="lat2", workers=2
+                results["latency_2workers"] = _recorded_failure(
+                    pipeline_bench.latency,
+                    bootstrap,
+                    rate=args.latency_rate,
+                    seconds=args.latency_seconds,
+                    prefix="lat2",
+                    workers=2,
                 )
             if args.context_rate:
                 print(f"latency at {args.context_rate:g} articles/s …", flush=True)
-                results["latency_context"] = pipeline_bench.latency(
-                    bootstrap, rate=args.context_rate, seconds=args.latency_seconds, prefix="latctx"
+                results["latency_context"] = _recorded_failure(
+                    pipeline_bench.latency,
+                    bootstrap,
+                    rate=args.context_rate,
+                    seconds=args.latency_seconds,
+                    prefix="latctx",
                 )
         if "profile" not in args.skip:
             from bench import worker_profile
@@ -94,6 +103,16 @@ def main(argv: list[str] | None = None) -> dict:
     (OUT / f"{args.broker_name}-results.json").write_text(json.dumps(results, indent=2, default=str))
     write_report(results, args.out)
     return results
+
+
+def _recorded_failure(run, *args, **kwargs) -> dict:
+    """A further run whose failure is reported in its place, not the end of the whole benchmark (whose figures must
+    come from one run)."""
+    try:
+        return run(*args, **kwargs)
+    except Exception as exc:  # any failure of a further run is a result to report
+        print(f"  failed: {exc}", flush=True)
+        return {"rate_target": kwargs.get("rate"), "error": f"{type(exc).__name__}: {exc}"[:500]}
 
 
 if __name__ == "__main__":

@@ -105,6 +105,19 @@ def test_a_partial_run_still_reports_what_it_measured(tmp_path):
     assert "p99 article → count < 1,000 ms at 1,000 articles/s: not measured in this run" in md
 
 
+def test_a_further_run_that_failed_is_reported_in_its_place(tmp_path):
+    from bench.run import _recorded_failure
+
+    def stalled(**kwargs):
+        raise TimeoutError("condition not met within 300s: uncommitted records per partition {'x-articles:3': 7}")
+
+    failed = _recorded_failure(stalled, rate=1000.0)
+    write_report({**RESULTS, "latency_2workers": failed}, tmp_path)
+    md = (tmp_path / "benchmarks.md").read_text()
+    assert "| the same with 2 workers at 1000/s | not measured: TimeoutError: condition not met within 300s" in md
+    assert "the same with two workers sharing the partitions (if one cannot keep up at 1,000/s): not measured" in md
+
+
 def test_demo_articles_are_valid_and_in_event_time_order():
     start = datetime(2026, 1, 1, tzinfo=UTC)
     articles = list(demo_articles(20, seed=5, start=start, span=timedelta(hours=1)))

@@ -120,8 +120,9 @@ def register(app: Any, pipeline: Pipeline, classifier: Classifier) -> None:
                 await pipeline.send(AGENT, TOPIC_SUFFIX, partial.dyad, partial, origins=origins)
 
     async def classify_each(items: list[Item[RawArticle]]) -> None:
-        """In three passes over the batch, each stage's tables and code staying in the CPU caches: a classification
-        between other stages' work cost the worker ~1.6 times what it costs in a loop of classifications."""
+        """In three passes over the batch, so each stage's tables and code stay in the CPU caches: timed inside a busy
+        worker, a demo article's classification took 163 µs of CPU between the other stages' work, 126 µs in a pass
+        of its own (88 µs in a loop of nothing but classifications)."""
         fresh = await admit(items)
         done = []
         for item in fresh:
