@@ -139,6 +139,7 @@ def throughput(bootstrap: str, n: int, *, workers: int = 1, prefix: str = "tput"
 
 async def _latency_run(settings: Settings, rate: float, seconds: float) -> dict:
     sent_at: dict[str, float] = {}
+    slow_at: set[int] = set()  # seconds into the run at which an article took over a second to be counted
     count_lat: list[float] = []
     alert_lat: list[float] = []
     consumer = make_consumer(
@@ -160,6 +161,8 @@ async def _latency_run(settings: Settings, rate: float, seconds: float) -> dict:
                 if article_id in sent_at and article_id not in seen:
                     seen.add(article_id)
                     out.append((arrived - sent_at[article_id]) * 1000)
+                    if out is count_lat and out[-1] > 1000:
+                        slow_at.add(int(sent_at[article_id] - begin))
 
     follower = asyncio.create_task(follow())
     producer = make_producer(settings)
@@ -186,6 +189,7 @@ async def _latency_run(settings: Settings, rate: float, seconds: float) -> dict:
         "articles": total,
         "count_latencies_ms": count_lat,
         "alert_latencies_ms": alert_lat,
+        "count_over_1s_sent_at_s": sorted(slow_at),  # where in the run the slow ones were sent (a stall, or spread)
     }
 
 
