@@ -159,6 +159,22 @@ async def lag_by_partition(settings: Settings, group: str, topics: list[str]) ->
         await admin.close()
 
 
+async def group_state(settings: Settings, group: str) -> tuple[str, int]:
+    """The consumer group's state (``Stable``, ``PreparingRebalance``, …) and how many members hold partitions;
+    ``("no coordinator yet", 0)`` on a fresh broker before any group has a coordinator."""
+    from aiokafka.errors import KafkaError
+
+    admin = AIOKafkaAdminClient(**settings.kafka_client_options())
+    await admin.start()
+    try:
+        described = (await admin.describe_consumer_groups([group]))[0].to_object()["groups"][0]
+    except KafkaError:
+        return "no coordinator yet", 0
+    finally:
+        await admin.close()
+    return described["state"], sum(1 for m in described["members"] if m["member_assignment"])
+
+
 def wait_until(predicate, *, timeout: float, poll: float = 0.5, state=None) -> float:
     """Poll ``predicate`` until true; returns the perf_counter time it first held. ``state()`` describes what was
     being waited for, in the error if it never holds."""

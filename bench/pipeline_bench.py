@@ -16,6 +16,7 @@ from bench.bench_cluster import (
     bench_settings,
     committed_lag,
     create_topic,
+    group_state,
     lag_by_partition,
     wait_until,
 )
@@ -207,16 +208,26 @@ def latency(bootstrap: str, *, rate: float = 500, seconds: float = 60, prefix: s
     try:
         # Warm up: the workers must own their partitions before the clock starts. They join one after the other, as
         # a deployment scales out: two workers joining at the same moment once left the group rebalancing with
-        # partitions nobody consumed (a warm-up that never ended; the 18:05 UTC run of 2026-12-04).
+        # partitions nobody consumed (a warm-up that never ended; the 18:05 UTC run of 2026-12-04). Each waits for
+        # the group to be stable with every worker holding partitions, not only for zero lag: the first worker
+        # could clear the warm-up before the second had joined, and the rebalance then fell in the measured run.
+        group = f"{settings.topic_prefix}-worker"
         for i in range(workers):
             procs.append(WorkerProcess(settings, i))
             warm_up = demo_articles(50, seed=99 + i, start=datetime.now(UTC), span=timedelta(seconds=1))
             asyncio.run(produce(settings, warm_up))
             wait_until(
-                lambda: all(p.alive() for p in procs) and lag(settings) == 0,
+                lambda: (
+                    all(p.alive() for p in procs)
+                    and asyncio.run(group_state(settings, group)) == ("Stable", len(procs))
+                    and lag(settings) == 0
+                ),
                 timeout=300,
                 poll=0.5,
-                state=lambda: f"uncommitted records per partition {_lagging(settings)}",
+                state=lambda: (
+                    f"group {asyncio.run(group_state(settings, group))}, uncommitted records per "
+                    f"partition {_lagging(settings)}"
+                ),
             )
         run = asyncio.run(_latency_run(settings, rate, seconds))
     finally:

@@ -73,24 +73,17 @@ def main(argv: list[str] | None = None) -> dict:
         if "latency" not in args.skip:
             print(f"latency at {args.latency_rate:g} articles/s for {args.latency_seconds:g}s …", flush=True)
             results["latency"] = pipeline_bench.latency(bootstrap, rate=args.latency_rate, seconds=args.latency_seconds)
+            further = []  # (results key, how it differs, rate, options)
             if args.latency_two_workers:
-                print(f"latency at {args.latency_rate:g} articles/s with two workers …", flush=True)
-                results["latency_2workers"] = _recorded_failure(
-                    pipeline_bench.latency,
-                    bootstrap,
-                    rate=args.latency_rate,
-                    seconds=args.latency_seconds,
-                    prefix="lat2",
-                    workers=2,
+                further.append(
+                    ("latency_2workers", " with two workers", args.latency_rate, {"prefix": "lat2", "workers": 2})
                 )
             if args.context_rate:
-                print(f"latency at {args.context_rate:g} articles/s …", flush=True)
-                results["latency_context"] = _recorded_failure(
-                    pipeline_bench.latency,
-                    bootstrap,
-                    rate=args.context_rate,
-                    seconds=args.latency_seconds,
-                    prefix="latctx",
+                further.append(("latency_context", "", args.context_rate, {"prefix": "latctx"}))
+            for key, how, rate, options in further:
+                print(f"latency at {rate:g} articles/s{how} …", flush=True)
+                results[key] = _recorded_failure(
+                    pipeline_bench.latency, bootstrap, rate=rate, seconds=args.latency_seconds, **options
                 )
         if "profile" not in args.skip:
             from bench import worker_profile
