@@ -68,10 +68,6 @@ def create_app(settings: Settings, mode: str, source: str, target: str) -> faust
     return app
 
 
-async def _freeze() -> None:
-    gc_policy.freeze_long_lived()
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", choices=MODES)
@@ -80,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     gc_policy.tune()  # the worker's garbage-collector policy, so the ceiling is not lower for want of it
     app = create_app(Settings(), args.mode, args.source, args.target)
-    app.task(_freeze)
+    gc_policy.freeze_once_started(app)
     faust.Worker(app, loglevel=logging.WARNING, quiet=True).execute_from_commandline()
 
 

@@ -114,14 +114,7 @@ def _run(settings: Settings, rule_set, log_level: str) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     gc_policy.tune()
     app = create_app(settings, rule_set)
-
-    @app.task
-    async def freeze_long_lived() -> None:
-        """Once started: the loaded classifier, Faust's and aiokafka's objects leave the collector's sight."""
-        log.info(
-            "long-lived objects frozen for the garbage collector", extra={"objects": gc_policy.freeze_long_lived()}
-        )
-
+    gc_policy.freeze_once_started(app)
     # Created before Faust starts, so they are in the consumer's first metadata (else a table's first write
     # can find "0 partitions" for its changelog and crash the agent).
     try:

@@ -12,6 +12,10 @@ become rare. Reference cycles are still collected, only later (memory: ``docs/be
 from __future__ import annotations
 
 import gc
+import logging
+from typing import Any
+
+log = logging.getLogger("dyadwatch.gc")
 
 YOUNG_THRESHOLD = 20_000
 OLDER_THRESHOLD = 20  # collections of the younger generation between two of the next (CPython: 10)
@@ -27,3 +31,13 @@ def freeze_long_lived() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+
+def freeze_once_started(app: Any) -> None:
+    """Freeze the long-lived objects when the Faust ``app`` has started (the loaded classifier, Faust's and
+    aiokafka's own), as a task of the app."""
+
+    async def freeze() -> None:
+        log.info("long-lived objects frozen for the garbage collector", extra={"objects": freeze_long_lived()})
+
+    app.task(freeze)
